@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers, bottom up: C shims → one Swift wrapper per C library → the gitgate
+// domain (GitGateKit) → the thin `gitgate` executable. Tests import the libraries.
+let package = Package(
+    name: "gitgate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gitgate", targets: ["gitgate"]),
+        .library(name: "GitGateKit", targets: ["GitGateKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, from the system (install.sh brings them).
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpg_query ships no pkg-config file; its header and library are on the default paths.
+        .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // One Swift wrapper per C library; nothing C-typed is public.
+        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "SQL", dependencies: ["CPgQuery"]),
+        .target(name: "Digest", dependencies: ["CCrypto"]),
+
+        // A throwaway PostgreSQL cluster: used by the demo and by the tests.
+        .target(name: "LocalPostgres", dependencies: ["Postgres"]),
+
+        // The domain: migrations, targets, ledgers, the gate, review, apply, close, hooks.
+        .target(name: "GitGateKit", dependencies: ["Git", "Postgres", "SQL", "Digest", "LocalPostgres"]),
+
+        .executableTarget(
+            name: "gitgate",
+            dependencies: ["GitGateKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Test support: temp repositories with worktrees, a throwaway PostgreSQL.
+        .target(name: "TestSupport", dependencies: ["Git", "Postgres", "LocalPostgres"], path: "Tests/TestSupport"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LocalPostgres", "TestSupport"]),
+        .testTarget(name: "SQLTests", dependencies: ["SQL"]),
+        .testTarget(name: "GitGateKitTests", dependencies: ["GitGateKit", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["GitGateKit", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

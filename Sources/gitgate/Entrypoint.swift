@@ -1,0 +1,2 @@
+import GitGateKit
+print("gitgate")
