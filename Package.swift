@@ -31,7 +31,13 @@ let package = Package(
         .target(name: "LocalPostgres", dependencies: ["Postgres"]),
 
         // The domain: migrations, targets, ledgers, the gate, review, apply, close, hooks.
-        .target(name: "GitGateKit", dependencies: ["Git", "Postgres", "SQL", "Digest", "LocalPostgres"]),
+        .target(
+            name: "GitGateKit",
+            dependencies: ["Git", "Postgres", "SQL", "Digest", "LocalPostgres"],
+            // Symlinks to the top-level hooks/ and migrations/ (gitgate's own ledger schema),
+            // embedded so an installed binary needs no source tree.
+            resources: [.embedInCode("Resources/hooks"), .embedInCode("Resources/ledger")]
+        ),
 
         .executableTarget(
             name: "gitgate",

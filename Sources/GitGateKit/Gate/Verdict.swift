@@ -1,0 +1,63 @@
+/// Where one migration stands on one target.
+public enum MigrationState: String, Sendable, Codable, CaseIterable {
+    /// In the ledger with the same checksum, and its objects exist.
+    case applied
+    /// Not in the ledger, but every object it creates exists (run with `psql -f`).
+    case appliedByHand = "applied-by-hand"
+    /// In the ledger with a different checksum.
+    case modified
+    /// In the ledger, but an object it creates is gone.
+    case objectsMissing = "objects-missing"
+    /// Neither recorded nor present.
+    case pending
+
+    /// Whether the gate lets this state through.
+    public var passes: Bool { self == .applied || self == .appliedByHand }
+}
+
+/// One migration's state on one target, with the evidence in words.
+public struct TargetStatus: Sendable, Hashable, Codable {
+    public var state: MigrationState
+    public var detail: String
+
+    public init(_ state: MigrationState, _ detail: String) {
+        self.state = state
+        self.detail = detail
+    }
+}
+
+/// The result of checking one target: a state per migration version, or why it could not be checked.
+public struct TargetCheck: Sendable {
+    public var target: String
+    public var gate: Bool
+    public var outcome: Result<[String: TargetStatus], GitGateError>
+
+    public init(target: String, gate: Bool, outcome: Result<[String: TargetStatus], GitGateError>) {
+        self.target = target
+        self.gate = gate
+        self.outcome = outcome
+    }
+
+    public var states: [String: TargetStatus]? { try? outcome.get() }
+}
+
+/// The gate's decision.
+public struct Verdict: Sendable, Equatable {
+    public enum Decision: String, Sendable, Codable {
+        case ready, blocked, error
+    }
+
+    public var decision: Decision
+    /// Every reason the merge is blocked (or could not be checked), each with its fix.
+    public var reasons: [String]
+    /// Things worth knowing that do not block: warnings, hand-applied migrations.
+    public var notes: [String]
+
+    public var exitCode: Int32 {
+        switch decision {
+        case .ready: return ExitStatus.success
+        case .blocked: return ExitStatus.blocked
+        case .error: return ExitStatus.couldNotCheck
+        }
+    }
+}

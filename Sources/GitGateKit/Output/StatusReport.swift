@@ -1,0 +1,148 @@
+import Foundation
+
+/// Everything `gitgate status` (and the hooks, and `gitgate check`) knows, ready to print.
+public struct StatusReport: Sendable {
+    public var inspection: Inspection
+    public var findings: [String: [Finding]]
+    public var checks: [TargetCheck]
+    public var verdict: Verdict
+
+    public init(inspection: Inspection, findings: [String: [Finding]], checks: [TargetCheck], verdict: Verdict) {
+        self.inspection = inspection
+        self.findings = findings
+        self.checks = checks
+        self.verdict = verdict
+    }
+
+    // MARK: JSON: the stable contract (README: "JSON output")
+
+    private struct JSONStatus: Encodable {
+        var verdict: String
+        var branch: String
+        var base: String
+        var mergeBase: String?
+        var head: String
+        var layout: String?
+        var migrations: [JSONMigration]
+        var targets: [String: JSONTarget]
+        var reasons: [String]
+        var notes: [String]
+    }
+
+    private struct JSONMigration: Encodable {
+        var version: String
+        var name: String
+        var path: String
+        var downPath: String?
+        var source: String
+        var checksum: String
+        var targets: [String: TargetStatus]
+        var findings: [JSONFinding]
+    }
+
+    private struct JSONFinding: Encodable {
+        var rule: String
+        var severity: String
+        var line: Int
+        var message: String
+        var fix: String
+        var allowedBecause: String?
+    }
+
+    private struct JSONTarget: Encodable {
+        var gate: Bool
+        var checked: Bool
+        var error: String?
+    }
+
+    public func json() -> String {
+        let migrations = inspection.migrations.map { migration in
+            var targets: [String: TargetStatus] = [:]
+            for check in checks {
+                if let status = check.states?[migration.version] { targets[check.target] = status }
+            }
+            return JSONMigration(
+                version: migration.version, name: migration.name, path: migration.path, downPath: migration.downPath,
+                source: migration.source.rawValue, checksum: migration.checksum, targets: targets,
+                findings: (findings[migration.path] ?? []).map {
+                    JSONFinding(rule: $0.rule, severity: $0.severity.rawValue, line: $0.line, message: $0.message,
+                                fix: $0.fix, allowedBecause: $0.allowedBecause)
+                })
+        }
+        var targets: [String: JSONTarget] = [:]
+        for check in checks {
+            switch check.outcome {
+            case .success: targets[check.target] = JSONTarget(gate: check.gate, checked: true, error: nil)
+            case .failure(let error): targets[check.target] = JSONTarget(gate: check.gate, checked: false, error: error.message)
+            }
+        }
+        let status = JSONStatus(verdict: verdict.decision.rawValue, branch: inspection.branch, base: inspection.base,
+                                mergeBase: inspection.mergeBase, head: inspection.head, layout: inspection.layout?.rawValue,
+                                migrations: migrations, targets: targets, reasons: verdict.reasons, notes: verdict.notes)
+        return encodeJSON(status)
+    }
+
+    // MARK: Text, for people
+
+    public func text(style: Style) -> String {
+        var lines: [String] = []
+        let baseShort = inspection.mergeBase.map { String($0.prefix(7)) } ?? "none"
+        lines.append("\(style.bold("Branch")) \(inspection.branch) → \(inspection.base)  (merge base \(baseShort))")
+        lines.append("\(style.bold("Migrations")) \(inspection.migrationsFolder)/ (\(inspection.layout?.rawValue ?? "no layout detected"))")
+        if inspection.migrations.isEmpty {
+            lines.append("  none new on this branch")
+        }
+        let targetNames = checks.map(\.target)
+        for migration in inspection.migrations {
+            let source = migration.source == .committed ? "" : style.yellow(" [\(migration.source.rawValue)]")
+            lines.append("  \(migration.path)\(source)")
+            for check in checks {
+                let gate = check.gate ? "" : " (not gated)"
+                if let status = check.states?[migration.version] {
+                    let symbol = status.state.passes ? style.green("✓") : style.red("✗")
+                    lines.append("    \(symbol) \(check.target)\(gate): \(status.state.rawValue) \(style.dim("- " + status.detail))")
+                }
+            }
+            for finding in findings[migration.path] ?? [] {
+                let label = finding.allowedBecause != nil ? style.dim("allowed")
+                    : (finding.severity == .error ? style.red("error") : style.yellow("warning"))
+                lines.append("    \(label) line \(finding.line) \(finding.rule): \(finding.message)")
+            }
+        }
+        for check in checks {
+            if case .failure(let error) = check.outcome {
+                lines.append("\(style.red("✗")) \(check.target): could not check: \(error.message)")
+            }
+        }
+        if targetNames.isEmpty && !inspection.migrations.isEmpty {
+            lines.append(style.dim("No target is configured: nothing gates this merge on a database."))
+        }
+        if !verdict.notes.isEmpty {
+            lines.append("")
+            for note in verdict.notes { lines.append("\(style.yellow("!")) \(note)") }
+        }
+        lines.append("")
+        switch verdict.decision {
+        case .ready:
+            let gatedNames = checks.filter(\.gate).map(\.target)
+            let suffix = inspection.migrations.isEmpty ? "no new migrations"
+                : (gatedNames.isEmpty ? "no target gates this merge" : "\(gatedNames.joined(separator: ", ").capitalizedFirst) is up to date")
+            lines.append(style.green(style.bold("✓ READY TO MERGE")) + " - " + suffix)
+        case .blocked, .error:
+            lines.append(style.red(style.bold(verdict.decision == .error ? "✗ BLOCKED (could not check)" : "✗ BLOCKED")))
+            for reason in verdict.reasons { lines.append("  - \(reason)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+func encodeJSON(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else { return "{}" }
+    return text
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import GitGateKit
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show where this worktree's branch stands: its new migrations, their state on each target, and the verdict.",
+        discussion: """
+        Run it anywhere inside a linked worktree (or in the main worktree with --branch NAME). It lists the \
+        migrations the branch adds since its merge base with main (committed, staged, unstaged or untracked), \
+        each one's state on every configured target, review findings, and ends with READY TO MERGE or BLOCKED \
+        with every reason and its fix.
+
+        Exit status: 0 ready, 1 blocked, 2 could not check (a target unreachable, bad configuration).
+        --format json prints one object (the stable contract in the README).
+        """
+    )
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Inspect this local branch instead of the one checked out here.")
+    var branch: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let report = try StatusService.report(at: location.path, branch: branch)
+        switch format {
+        case .json: Console.out(report.json())
+        case .text: Console.out(report.text(style: .forTerminal()))
+        }
+        throw ExitCode(report.verdict.exitCode)
+    }
+}

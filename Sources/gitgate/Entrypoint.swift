@@ -1,2 +1,0 @@
-import GitGateKit
-print("gitgate")
