@@ -45,6 +45,21 @@ struct QueryTests {
         #expect(name[0, "a"] == "gitgate")
     }
 
+    @Test(.database) func ownStartupOptionsAreKeptAlongsideOurs() throws {
+        let connection = try Connection(
+            try TestDatabase.conninfo() + " options='-c search_path=elsewhere'",
+            options: .init(statementTimeoutMs: 1234, lockTimeoutMs: 567))
+        let settings = try connection.batch(
+            "SHOW search_path; SHOW default_transaction_read_only; SHOW statement_timeout; SHOW lock_timeout")
+        #expect(settings.map { $0.rows[0][0] } == ["elsewhere", "on", "1234ms", "567ms"])
+    }
+
+    @Test(.database) func ping() throws {
+        #expect(Libpq.ping(try TestDatabase.conninfo(), connectTimeout: 2) == .ok)
+        #expect(Libpq.ping("host=127.0.0.1 port=\(try TCPListener.unusedPort())", connectTimeout: 2) == .noResponse)
+        #expect(Libpq.ping("host=/tmp sslmode=nonsense") == .noAttempt)
+    }
+
     @Test(.database) func undefinedTableCarriesSQLState() throws {
         let error = try #require(throws: PostgresError.self) {
             try connect().query("SELECT * FROM no_such_table")
