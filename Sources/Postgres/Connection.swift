@@ -1,0 +1,145 @@
+internal import CLibPQ
+import Foundation
+
+/// One session with a PostgreSQL server. Not thread-safe: use it from one task at a time.
+public final class Connection {
+    public struct Options: Sendable {
+        /// Seconds to wait for each host address to answer; libpq treats values below 2 as 2.
+        /// 0 or less leaves libpq's own setting (the URL's, or none).
+        public var connectTimeout: Int
+        /// `default_transaction_read_only=on`: inspecting production must never write.
+        public var readOnly: Bool
+        public var statementTimeoutMs: Int?
+        public var lockTimeoutMs: Int?
+        /// Used unless the connection string sets `application_name`.
+        public var applicationName: String
+        /// The client-side deadline for a query when the call gives none; nil waits forever.
+        public var queryTimeout: Duration?
+
+        public init(
+            connectTimeout: Int = 10, readOnly: Bool = true, statementTimeoutMs: Int? = nil,
+            lockTimeoutMs: Int? = nil, applicationName: String = "gitgate", queryTimeout: Duration? = .seconds(60)
+        ) {
+            self.connectTimeout = connectTimeout
+            self.readOnly = readOnly
+            self.statementTimeoutMs = statementTimeoutMs
+            self.lockTimeoutMs = lockTimeoutMs
+            self.applicationName = applicationName
+            self.queryTimeout = queryTimeout
+        }
+    }
+
+    public enum TransactionStatus: Sendable, Equatable {
+        case idle, active, inTransaction, inError, unknown
+    }
+
+    let handle: OpaquePointer
+    let secrets: Secrets
+    let options: Options
+    /// Set when a query could not be cancelled cleanly: the protocol state is unknown.
+    var abandoned = false
+
+    /// The server's NOTICE/WARNING messages so far (redacted, oldest first, the last 1000).
+    /// Kept rather than letting libpq print them on stderr.
+    public private(set) var notices: [String] = []
+
+    /// Connects. `conninfo` is a URI, a key=value string, or `service=NAME`. The session
+    /// settings travel in the startup packet (the `options` keyword), so they cost no round trip.
+    public init(_ conninfo: String, options: Options = Options()) throws {
+        let secrets = Secrets(conninfo: conninfo)
+        let parsed: [String: String]
+        switch Conninfo.parse(conninfo) {
+        case .success(let values): parsed = values
+        case .failure(let failure):
+            throw PostgresError(kind: .configuration, message: secrets.redact(failure.message), target: secrets.described)
+        }
+
+        var settings: [String] = []
+        if let own = parsed["options"] ?? ProcessInfo.processInfo.environment["PGOPTIONS"], !own.isEmpty {
+            settings.append(own)
+        }
+        if options.readOnly { settings.append("-c default_transaction_read_only=on") }
+        if let ms = options.statementTimeoutMs { settings.append("-c statement_timeout=\(ms)") }
+        if let ms = options.lockTimeoutMs { settings.append("-c lock_timeout=\(ms)") }
+
+        // Keywords after "dbname" override what the expanded connection string says.
+        var keywords: [String?] = ["dbname", "fallback_application_name"]
+        var values: [String?] = [conninfo, options.applicationName]
+        if options.connectTimeout > 0 {
+            keywords.append("connect_timeout")
+            values.append(String(options.connectTimeout))
+        }
+        if !settings.isEmpty {
+            keywords.append("options")
+            values.append(settings.joined(separator: " "))
+        }
+        let started = ContinuousClock.now
+        let connection = withCStringArray(keywords) { keywords in
+            withCStringArray(values) { values in PQconnectdbParams(keywords, values, 1) }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connection, message: "libpq could not allocate a connection", target: secrets.described)
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(connection))
+            var kind = PostgresError.Kind(connectionMessage: message)
+            // The message may be translated (LANG): fall back on what libpq and the clock know.
+            if kind == .connection && PQconnectionNeedsPassword(connection) == 1 {
+                kind = .authentication
+            } else if kind == .connection && options.connectTimeout > 0
+                && ContinuousClock.now - started >= .seconds(max(2, options.connectTimeout))
+            {
+                kind = .timeout
+            }
+            PQfinish(connection)
+            throw PostgresError(kind: kind, message: secrets.redact(message), target: secrets.described)
+        }
+        // Non-blocking so that sending can also honour the query deadline.
+        PQsetnonblocking(connection, 1)
+        self.handle = connection
+        self.secrets = secrets
+        self.options = options
+        PQsetNoticeProcessor(connection, { context, message in
+            guard let context, let message else { return }
+            Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().record(notice: String(cString: message))
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    private func record(notice: String) {
+        if notices.count == 1000 { notices.removeFirst() }
+        notices.append(secrets.redact(PostgresError.oneLine(notice)))
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// The server's version as a number: 150004 for 15.4.
+    public var serverVersion: Int { Int(PQserverVersion(handle)) }
+    public var user: String { string(PQuser(handle)) }
+    public var database: String { string(PQdb(handle)) }
+    /// The host name, address, or socket directory connected to.
+    public var host: String { string(PQhost(handle)) }
+    public var port: Int { Int(string(PQport(handle))) ?? 0 }
+    /// `user@host:port/db` for messages.
+    public var described: String { "\(user)@\(host):\(port)/\(database)" }
+
+    public var transactionStatus: TransactionStatus {
+        switch PQtransactionStatus(handle) {
+        case PQTRANS_IDLE: .idle
+        case PQTRANS_ACTIVE: .active
+        case PQTRANS_INTRANS: .inTransaction
+        case PQTRANS_INERROR: .inError
+        default: .unknown
+        }
+    }
+
+    private func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    /// An error from libpq's connection-level message.
+    func connectionError(_ kind: PostgresError.Kind = .connection, fallback: String) -> PostgresError {
+        let message = String(cString: PQerrorMessage(handle))
+        return PostgresError(
+            kind: kind, message: secrets.redact(message.isEmpty ? fallback : message), target: secrets.described)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// Everything that can go wrong talking to PostgreSQL. Every message is redacted:
+/// it never contains the password or the full connection string.
+public struct PostgresError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The server could not be reached, or the connection broke.
+        case connection
+        /// The server refused the user or the password.
+        case authentication
+        /// Connecting or a query took longer than allowed (client deadline,
+        /// statement_timeout 57014, lock_timeout 55P03).
+        case timeout
+        /// The server rejected a statement.
+        case query
+        /// The server answered something this client does not handle (COPY, …).
+        case protocolError
+        /// The connection string itself is wrong.
+        case configuration
+    }
+
+    public let kind: Kind
+    public let sqlState: String?
+    /// The primary message (libpq's or the server's), redacted, on one line.
+    public let message: String
+    public let detail: String?
+    public let hint: String?
+    /// Where in the statement the error is, in characters, 1-based.
+    public let position: Int?
+    /// The connection target as `user@host:port/db`, without password.
+    public let target: String?
+
+    public init(
+        kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
+        hint: String? = nil, position: Int? = nil, target: String? = nil
+    ) {
+        self.kind = kind
+        self.message = Self.oneLine(message)
+        self.sqlState = sqlState
+        self.detail = detail.map(Self.oneLine)
+        self.hint = hint.map(Self.oneLine)
+        self.position = position
+        self.target = target
+    }
+
+    public var description: String {
+        let to = target.map { " to \($0)" } ?? ""
+        switch kind {
+        case .connection:
+            let advice = message.contains("does not exist")
+                ? "Check the database name in the URL."
+                : "Check that the server is running and the URL points at it."
+            return sentence("could not connect\(to): \(message)", advice)
+        case .authentication:
+            return sentence(
+                "authentication failed\(to): \(message)",
+                "Check the user and the password (~/.pgpass, PGPASSWORD or the URL's environment variable).")
+        case .timeout where sqlState != nil:
+            return sentence("\(message) [SQLSTATE \(sqlState!)]\(extras)", "Retry when the database is less busy, or raise the timeout.")
+        case .timeout:
+            let advice = message.contains("query")
+                ? "Retry when the database is less busy, or raise the timeout."
+                : "Check that the host and port reach PostgreSQL (a firewall that drops packets looks like this)."
+            return sentence("timed out\(target.map { " talking to \($0)" } ?? ""): \(message)", advice)
+        case .query:
+            return "\(message)\(sqlState.map { " [SQLSTATE \($0)]" } ?? "")\(extras)"
+        case .protocolError:
+            return "unexpected answer from the server\(target.map { " at \($0)" } ?? ""): \(message)"
+        case .configuration:
+            return sentence(
+                "invalid connection string: \(message)",
+                "Fix the target's URL (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING).")
+        }
+    }
+
+    /// "what happened. What to do.", without doubling libpq's own final punctuation.
+    private func sentence(_ what: String, _ advice: String) -> String {
+        let stop = what.last.map { ".?!".contains($0) } ?? false
+        return "\(what)\(stop ? "" : ".") \(advice)"
+    }
+
+    private var extras: String {
+        var text = ""
+        if let position { text += " at character \(position)" }
+        if let detail { text += "; \(detail)" }
+        if let hint { text += "; hint: \(hint)" }
+        return text
+    }
+
+    /// libpq messages end in newlines and indent continuation lines with tabs.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
+            .replacingOccurrences(of: ":  ", with: ": ")  // "FATAL:  …"
+    }
+}
+
+extension PostgresError.Kind {
+    /// The kind a server error belongs to, from its SQLSTATE.
+    init(sqlState: String?) {
+        guard let sqlState else { self = .query; return }
+        switch sqlState {
+        case "57014", "55P03": self = .timeout
+        case "57P01", "57P02", "57P03": self = .connection
+        case _ where sqlState.hasPrefix("08"): self = .connection
+        case _ where sqlState.hasPrefix("28"): self = .authentication
+        default: self = .query
+        }
+    }
+
+    /// The kind of a failed connection attempt, from libpq's (unstructured) message.
+    init(connectionMessage message: String) {
+        let text = message.lowercased()
+        let authentication = [
+            "authentication failed", "no password supplied", "no pg_hba.conf entry",
+            "password is required", "server requested", "scram",
+        ]
+        if text.contains("timeout expired") {
+            self = .timeout
+        } else if authentication.contains(where: text.contains) || text.contains("role \"") {
+            self = .authentication
+        } else if text.hasPrefix("invalid ") || text.contains("connection option")
+            || text.contains(" in uri") || text.contains("connection info string")
+            || text.contains("service file") || text.contains("definition of service")
+        {
+            self = .configuration
+        } else {
+            self = .connection
+        }
+    }
+}

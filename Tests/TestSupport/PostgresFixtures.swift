@@ -1,0 +1,71 @@
+import Foundation
+import LocalPostgres
+import Synchronization
+import Testing
+
+/// The one throwaway PostgreSQL cluster of this test process: started on first use (whichever
+/// test asks first, under a lock), stopped at exit. It listens on a Unix socket (trust) and on
+/// 127.0.0.1 (scram-sha-256 passwords). A server that cannot start fails the asking test.
+public enum TestPostgres {
+    private static let shared = Mutex<Result<LocalCluster, LocalPostgresError>?>(nil)
+
+    public static func cluster() throws -> LocalCluster {
+        try shared.withLock { state in
+            if let state { return try state.get() }
+            let started = Result { () throws(LocalPostgresError) in try startCluster() }
+            state = started
+            if case .success = started { atexit { TestPostgres.stopShared() } }
+            return try started.get()
+        }
+    }
+
+    private static func startCluster() throws(LocalPostgresError) -> LocalCluster {
+        do {
+            return try LocalCluster(tcp: true)
+        } catch let error as LocalPostgresError {
+            throw error
+        } catch {
+            throw .setup(String(describing: error))
+        }
+    }
+
+    private static func stopShared() {
+        // The lock is free at exit; a test still holding it would mean exit() from inside start.
+        if case .success(let cluster)? = shared.withLock({ $0 }) { cluster.stop() }
+    }
+}
+
+/// A fresh, uniquely named database per test.
+public enum TestDatabase {
+    private static let counter = Atomic(0)
+
+    /// Creates a database in the shared cluster; its key=value conninfo (socket, superuser, no password).
+    public static func make() throws -> String {
+        let cluster = try TestPostgres.cluster()
+        let number = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return try cluster.createDatabase("test_\(number)")
+    }
+
+    /// The database a `.database` trait made for the running test.
+    @TaskLocal public static var current: String?
+
+    /// `current`, or a failure naming the missing trait.
+    public static func conninfo() throws -> String {
+        try #require(current, "this test needs the .database trait")
+    }
+}
+
+/// `@Test(.database)`: the test runs with `TestDatabase.current` set to a fresh database.
+public struct DatabaseTrait: TestTrait, TestScoping {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let conninfo = try TestDatabase.make()
+        try await TestDatabase.$current.withValue(conninfo) { try await function() }
+    }
+}
+
+extension Trait where Self == DatabaseTrait {
+    /// A fresh database in the shared throwaway cluster.
+    public static var database: Self { DatabaseTrait() }
+}
