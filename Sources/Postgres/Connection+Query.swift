@@ -24,6 +24,13 @@ extension Connection {
         try run(timeout: timeout) { connection in PQsendQuery(connection, sql) }
     }
 
+    /// Like `batch`, but a statement's error comes back with the results of the statements
+    /// before it (which ran), instead of being thrown: a check can read what it asked for even
+    /// when its last statement names a table that does not exist. Connection failures still throw.
+    public func batchUntilError(_ sql: String, timeout: Duration? = nil) throws -> (results: [QueryResult], error: PostgresError?) {
+        try exchange(timeout: timeout) { connection in PQsendQuery(connection, sql) }
+    }
+
     /// Runs a script (a migration file, say) through the simple protocol, ignoring its rows.
     public func execute(_ sql: String, timeout: Duration? = nil) throws {
         _ = try batch(sql, timeout: timeout)
@@ -32,6 +39,12 @@ extension Connection {
     // MARK: The exchange
 
     private func run(timeout: Duration?, send: (OpaquePointer) -> Int32) throws -> [QueryResult] {
+        let (results, error) = try exchange(timeout: timeout, send: send)
+        if let error { throw error }
+        return results
+    }
+
+    private func exchange(timeout: Duration?, send: (OpaquePointer) -> Int32) throws -> ([QueryResult], PostgresError?) {
         guard !abandoned else {
             throw PostgresError(
                 kind: .connection, message: "the connection was dropped after a query timed out; connect again",
@@ -53,8 +66,7 @@ extension Connection {
             case .error(let error): if firstError == nil { firstError = error }
             }
         }
-        if let firstError { throw firstError }
-        return results
+        return (results, firstError)
     }
 
     /// Flushes and reads until a result can be taken without blocking; false when `deadline` passes.
