@@ -7,24 +7,27 @@ struct JSONReader {
 
     private let base: UnsafePointer<UInt8>
     private let count: Int
+    /// The SQL the tree was parsed from, to restore negative integer constants.
+    private let source: UnsafeBufferPointer<UInt8>
     private var index = 0
     // Shared scratch stacks: each object and array is built with one exact-size allocation.
     private var fieldStack: [Node.Field] = []
     private var itemStack: [Node] = []
 
-    /// Reads the single JSON value in `buffer`.
-    static func read(_ buffer: UnsafeBufferPointer<UInt8>) throws -> Node {
+    /// Reads the single JSON value in `buffer`, a tree parsed from `source`.
+    static func read(_ buffer: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>) throws -> Node {
         guard let base = buffer.baseAddress else { throw Malformed(offset: 0) }
-        var reader = JSONReader(base: base, count: buffer.count)
+        var reader = JSONReader(base: base, count: buffer.count, source: source)
         let value = try reader.value()
         reader.skipWhitespace()
         guard reader.index == reader.count else { throw Malformed(offset: reader.index) }
         return value
     }
 
-    private init(base: UnsafePointer<UInt8>, count: Int) {
+    private init(base: UnsafePointer<UInt8>, count: Int, source: UnsafeBufferPointer<UInt8>) {
         self.base = base
         self.count = count
+        self.source = source
     }
 
     private func peek() -> UInt8 { index < count ? base[index] : 0 }
@@ -78,8 +81,9 @@ struct JSONReader {
                 index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                let fields = Array(fieldStack[base...])
+                var fields = Array(fieldStack[base...])
                 fieldStack.removeSubrange(base...)
+                restoreNegativeInteger(&fields)
                 return .object(fields)
             default:
                 throw Malformed(offset: index)
@@ -111,6 +115,27 @@ struct JSONReader {
                 throw Malformed(offset: index)
             }
         }
+    }
+
+    /// libpg_query 15-4.0 writes an integer constant below zero as `"ival": {}`, as if it
+    /// were 0 (pganalyze/libpg_query#243, fixed after 15-4.0). The constant's location
+    /// points at its text, so read the value back from the SQL.
+    private func restoreNegativeInteger(_ fields: inout [Node.Field]) {
+        guard fields.count == 2, fields[0].key == "ival", fields[0].value == .object([]),
+              fields[1].key == "location", let location = fields[1].value.int,
+              location >= 0, location < source.count, source[location] == UInt8(ascii: "-")
+        else { return }
+        var index = location + 1
+        while index < source.count, [0x20, 0x09, 0x0A, 0x0D].contains(source[index]) { index += 1 }
+        var value = 0
+        var digits = 0
+        while index < source.count, source[index] >= UInt8(ascii: "0"), source[index] <= UInt8(ascii: "9"), digits < 18 {
+            value = value * 10 + Int(source[index] - UInt8(ascii: "0"))
+            digits += 1
+            index += 1
+        }
+        guard digits > 0, value != 0 else { return }
+        fields[0] = Node.Field("ival", .object([Node.Field("ival", .int(-value))]))
     }
 
     private mutating func literal(_ word: StaticString) throws {

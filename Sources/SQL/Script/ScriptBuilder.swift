@@ -21,7 +21,9 @@ struct ScriptBuilder {
     func build() throws -> (statements: [Statement], comments: [Comment]) {
         let raws: [RawStatement]
         do {
-            raws = try LibPgQuery.parse(input) { json in try rawStatements(JSONReader.read(json)) }
+            raws = try LibPgQuery.parse(input) { json in
+                try rawStatements(JSONReader.read(json, source: UnsafeBufferPointer(rebasing: buffer[0..<count])))
+            }
         } catch let failure as LibPgQuery.Failure {
             throw syntaxError(failure)
         }
