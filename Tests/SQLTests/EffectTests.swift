@@ -98,6 +98,44 @@ private func name(_ name: String, in schema: String? = nil) -> QualifiedName {
         #expect(table.constraints.map(\.kind) == [.foreignKey, .check])
     }
 
+    @Test func foreignKeysOfAddedColumnsAndConstraints() throws {
+        let found = try effects("""
+            ALTER TABLE t ADD COLUMN owner int REFERENCES users ON DELETE SET NULL, ADD CONSTRAINT k UNIQUE (a) DEFERRABLE;
+            ALTER TABLE t ADD FOREIGN KEY (a, b) REFERENCES u (x, y);
+            CREATE TABLE n (a int UNIQUE DEFERRABLE, b int CONSTRAINT n_b_check CHECK (b > 0));
+            """)
+        #expect(found.flatMap(\.foreignKeys) == [
+            ForeignKey(columns: ["owner"], references: name("users"), onDelete: .setNull),
+            ForeignKey(columns: ["a", "b"], references: name("u"), referencedColumns: ["x", "y"]),
+        ])
+        guard case .constraint(let unique) = found[1].detail, case .table(let table) = found[3].detail else {
+            Issue.record("unexpected details: \(found)")
+            return
+        }
+        #expect(unique.deferrable && unique.kind == .unique && unique.columns == ["a"])
+        #expect(table.columns[0].constraints.map(\.deferrable) == [true])
+        #expect(table.allConstraints.map(\.name) == [nil, "n_b_check"])
+        #expect(found.map(\.creates) == [true, true, true, true])
+    }
+
+    @Test(arguments: [
+        ("ALTER TABLE t ADD c timestamptz DEFAULT clock_timestamp()", DefaultValue.Volatility.volatile),
+        ("ALTER TABLE t ADD c timestamptz DEFAULT CURRENT_TIMESTAMP", .stable),
+        ("ALTER TABLE t ADD c bigint DEFAULT nextval('s')", .volatile),
+        ("ALTER TABLE t ADD c text DEFAULT my_function()", .unknown),
+        ("ALTER TABLE t ADD c text DEFAULT pg_catalog.lower('A')", .immutable),
+        ("ALTER TABLE t ADD c int DEFAULT -1", .immutable),
+        ("ALTER TABLE t ADD c text[] DEFAULT '{}'::text[]", .immutable),
+    ])
+    func defaultVolatility(sql: String, volatility: DefaultValue.Volatility) throws {
+        guard case .column(let column) = try #require(try effects(sql).first).detail else {
+            Issue.record("no column")
+            return
+        }
+        #expect(column.defaultValue?.volatility == volatility)
+        #expect(column.defaultValue?.isConstant == (sql.hasSuffix("-1") || sql.hasSuffix("text[]")))
+    }
+
     @Test func createPartitionAndInheritance() throws {
         let found = try effects("""
             CREATE TABLE p (id int, at date) PARTITION BY RANGE (at);
@@ -206,7 +244,9 @@ private func name(_ name: String, in schema: String? = nil) -> QualifiedName {
         Example("DROP TRIGGER trg ON s.t", Effect(.drop, .trigger(name: "trg", table: name("t", in: "s")))),
         Example("DROP DATABASE IF EXISTS app", Effect(.drop, .database("app"), ifExists: true)),
         Example("DROP ROLE reader", Effect(.drop, .role("reader"))),
-        Example("DROP POLICY p ON t", Effect(.drop, .other("policy t.p"))),
+        Example("DROP POLICY p ON t", Effect(.drop, .other("policy p on t"))),
+        Example("DROP RULE r ON s.t", Effect(.drop, .other("rule r on s.t"))),
+        Example("DROP COLLATION c", Effect(.drop, .other("collation c"))),
         Example("TRUNCATE a, s.b CASCADE",
                 Effect(.truncate, .table(name("a")), cascade: true), Effect(.truncate, .table(name("b", in: "s")), cascade: true)),
         Example("TRUNCATE TABLE a", Effect(.truncate, .table(name("a")))),

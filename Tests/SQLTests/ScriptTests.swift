@@ -32,6 +32,10 @@ import SQL
             (1, 1, "SELECT 'é', 'ü'"), (1, 19, "SELECT 2"),
         ]),
         Located(sql: ";;  ;SELECT 1;;", expected: [(1, 6, "SELECT 1")]),
+        Located(sql: "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2);\nSELECT 3", expected: [
+            (1, 1, "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2)"), (2, 1, "SELECT 3"),
+        ]),
+        Located(sql: "SELECT 1 /* inside */ + 2 -- end\r\n;", expected: [(1, 1, "SELECT 1 /* inside */ + 2")]),
     ])
     func statementsAreLocatedAtTheirFirstToken(_ example: Located) throws {
         let script = try SQLScript.parse(example.sql)

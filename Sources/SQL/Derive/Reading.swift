@@ -136,6 +136,10 @@ enum Read {
         case "OBJECT_TRIGGER":
             guard let trigger = parts.last, let table = QualifiedName(parts: parts.dropLast()) else { return nil }
             return .trigger(name: trigger, table: table)
+        case "OBJECT_POLICY", "OBJECT_RULE":
+            guard let name = parts.last, let table = QualifiedName(parts: parts.dropLast()) else { return nil }
+            let kind = objectType == "OBJECT_POLICY" ? "policy" : "rule"
+            return .other("\(kind) \(quoteIdentifier(name)) on \(table)")
         default:
             let words = String(objectType.dropFirst("OBJECT_".count).lowercased().map { $0 == "_" ? " " : $0 })
             let named = parts.isEmpty ? name(node)?.description ?? "" : parts.map(quoteIdentifier).joined(separator: ".")
