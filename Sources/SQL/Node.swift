@@ -101,9 +101,11 @@ public enum Node: Hashable, Sendable {
         return self["String"]?["sval"]?.string
     }
 
-    /// The texts of a list of `String` nodes, e.g. a qualified name's parts.
+    /// The texts of a list of `String` nodes (`["s", "t"]` for `[{"String": {"sval": "s"}}, …]`),
+    /// e.g. a qualified name's parts; also of a tagged `List` and of a single `String` node.
     public var stringValues: [String] {
-        (fields["items"]?.array ?? array ?? []).compactMap(\.stringValue)
+        if let single = stringValue { return [single] }
+        return (fields["items"]?.array ?? array ?? []).compactMap(\.stringValue)
     }
 
     /// Visits this node and every node inside it, depth first, in document order.

@@ -42,8 +42,8 @@ enum ReadColumns {
         default: return nil
         }
         let name = fields["conname"]?.string
-        let keys = fields["keys"]?.parts ?? []
-        var columns = kind == .foreignKey ? fields["fk_attrs"]?.parts ?? [] : keys
+        let keys = fields["keys"]?.stringValues ?? []
+        var columns = kind == .foreignKey ? fields["fk_attrs"]?.stringValues ?? [] : keys
         if columns.isEmpty, kind != .check, let column { columns = [column] }
         let notValid = fields.flag("skip_validation")
         var foreignKey: ForeignKey?
@@ -52,7 +52,7 @@ enum ReadColumns {
                 name: name,
                 columns: columns,
                 references: table,
-                referencedColumns: fields["pk_attrs"]?.parts ?? [],
+                referencedColumns: fields["pk_attrs"]?.stringValues ?? [],
                 notValid: notValid,
                 onDelete: action(fields["fk_del_action"]?.string),
                 onUpdate: action(fields["fk_upd_action"]?.string)
@@ -99,9 +99,9 @@ enum ReadColumns {
         var volatility = DefaultValue.Volatility.immutable
         expression.walk { node in
             if let call = node["FuncCall"] {
-                let name = call["funcname"]?.parts.last ?? ""
+                let name = call["funcname"]?.stringValues.last ?? ""
                 functions.append(name)
-                let schema = (call["funcname"]?.parts.count ?? 0) > 1 ? call["funcname"]?.parts.first : nil
+                let schema = (call["funcname"]?.stringValues.count ?? 0) > 1 ? call["funcname"]?.stringValues.first : nil
                 let known = schema == nil || schema == "pg_catalog"
                 let level: DefaultValue.Volatility =
                     !known ? .unknown
@@ -128,7 +128,7 @@ enum ReadColumns {
         case "A_Expr":
             // A signed number: `- 1`.
             let fields = node.fields
-            return fields["lexpr"] == nil && fields["name"]?.parts == ["-"] && fields["rexpr"].map(isConstant) == true
+            return fields["lexpr"] == nil && fields["name"]?.stringValues == ["-"] && fields["rexpr"].map(isConstant) == true
         default: return false
         }
     }

@@ -37,16 +37,16 @@ enum Effects {
                 [Effect(.alter, .sequence($0), ifExists: fields.flag("missing_ok"))]
             } ?? []
         case "CreateEnumStmt":
-            return QualifiedName(parts: fields["typeName"]?.parts ?? []).map {
-                [Effect(.create, .type($0), detail: .enumValues(fields["vals"]?.parts ?? []))]
+            return QualifiedName(parts: fields["typeName"]?.stringValues ?? []).map {
+                [Effect(.create, .type($0), detail: .enumValues(fields["vals"]?.stringValues ?? []))]
             } ?? []
         case "AlterEnumStmt": return alterEnum(fields)
         case "CompositeTypeStmt":
             return Read.relation(fields["typevar"]).map { [Effect(.create, .type($0))] } ?? []
         case "CreateRangeStmt":
-            return QualifiedName(parts: fields["typeName"]?.parts ?? []).map { [Effect(.create, .type($0))] } ?? []
+            return QualifiedName(parts: fields["typeName"]?.stringValues ?? []).map { [Effect(.create, .type($0))] } ?? []
         case "CreateDomainStmt":
-            return QualifiedName(parts: fields["domainname"]?.parts ?? []).map { [Effect(.create, .type($0))] } ?? []
+            return QualifiedName(parts: fields["domainname"]?.stringValues ?? []).map { [Effect(.create, .type($0))] } ?? []
         case "DefineStmt": return define(fields)
         case "CreateFunctionStmt": return createFunction(fields)
         case "AlterFunctionStmt":
@@ -212,7 +212,7 @@ enum Effects {
     }
 
     private static func alterEnum(_ fields: Node) -> [Effect] {
-        guard let type = QualifiedName(parts: fields["typeName"]?.parts ?? []) else { return [] }
+        guard let type = QualifiedName(parts: fields["typeName"]?.stringValues ?? []) else { return [] }
         if let old = fields["oldVal"]?.string, let new = fields["newVal"]?.string {
             return [Effect(.alter, .type(type), detail: .renameEnumValue(from: old, to: new))]
         }
@@ -222,18 +222,18 @@ enum Effects {
     }
 
     private static func define(_ fields: Node) -> [Effect] {
-        guard let name = QualifiedName(parts: fields["defnames"]?.parts ?? []) else { return [] }
+        guard let name = QualifiedName(parts: fields["defnames"]?.stringValues ?? []) else { return [] }
         let action: Effect.Action = fields.flag("replace") ? .createOrReplace : creation(fields)
         switch fields["kind"]?.string {
         case "OBJECT_TYPE": return [Effect(action, .type(name))]
         case "OBJECT_AGGREGATE": return [Effect(action, .function(name, arguments: nil))]
-        case let kind?: return Read.object(kind, .array((fields["defnames"]?.parts ?? []).map(Node.string))).map { [Effect(action, $0)] } ?? []
+        case let kind?: return Read.object(kind, .array((fields["defnames"]?.stringValues ?? []).map(Node.string))).map { [Effect(action, $0)] } ?? []
         case nil: return []
         }
     }
 
     private static func createFunction(_ fields: Node) -> [Effect] {
-        guard let name = QualifiedName(parts: fields["funcname"]?.parts ?? []) else { return [] }
+        guard let name = QualifiedName(parts: fields["funcname"]?.stringValues ?? []) else { return [] }
         // A routine's identity is its input arguments; OUT and TABLE columns are results.
         let inputModes: Set<String> = ["FUNC_PARAM_DEFAULT", "FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC"]
         let arguments = (fields["parameters"]?.array ?? []).compactMap { parameter -> String? in

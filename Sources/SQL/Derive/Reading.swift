@@ -1,15 +1,5 @@
 // Reading common shapes of libpg_query's parse tree into schema values.
 
-extension Node {
-    /// The names in a list field (`["s", "t"]` for `[{"String": {"sval": "s"}}, …]`),
-    /// also for a tagged `List` and for a single `String` node.
-    var parts: [String] {
-        if let single = stringValue { return [single] }
-        let items = fields["items"]?.array ?? array ?? []
-        return items.compactMap(\.stringValue)
-    }
-}
-
 enum Read {
     /// A RangeVar (tagged or not) as a qualified name.
     static func relation(_ node: Node?) -> QualifiedName? {
@@ -25,12 +15,12 @@ enum Read {
     static func name(_ node: Node?) -> QualifiedName? {
         guard let node else { return nil }
         if let relation = relation(node) { return relation }
-        if node.tag == "TypeName" || node["names"] != nil { return QualifiedName(parts: node.fields["names"]?.parts ?? []) }
-        return QualifiedName(parts: node.parts)
+        if node.tag == "TypeName" || node["names"] != nil { return QualifiedName(parts: node.fields["names"]?.stringValues ?? []) }
+        return QualifiedName(parts: node.stringValues)
     }
 
     static func typeName(_ node: Node?) -> TypeName? {
-        guard let fields = node?.fields, let parts = fields["names"]?.parts, let last = parts.last else { return nil }
+        guard let fields = node?.fields, let parts = fields["names"]?.stringValues, let last = parts.last else { return nil }
         let modifiers = (fields["typmods"]?.array ?? []).map(constantText)
         return TypeName(
             schema: parts.count >= 2 ? parts[parts.count - 2] : nil,
@@ -54,7 +44,7 @@ enum Read {
         }
         if node.tag == "Integer" { return String(fields["ival"]?.int ?? 0) }
         if node.tag == "Float" { return fields["fval"]?.string ?? "" }
-        if node.tag == "ColumnRef" { return (fields["fields"]?.parts ?? []).joined(separator: ".") }
+        if node.tag == "ColumnRef" { return (fields["fields"]?.stringValues ?? []).joined(separator: ".") }
         if let text = node.stringValue { return text }
         return "?"
     }
@@ -110,7 +100,7 @@ enum Read {
     /// ALTER … RENAME/OWNER/SET SCHEMA give them) denotes.
     static func object(_ objectType: String, _ node: Node?) -> DatabaseObject? {
         guard let node else { return nil }
-        let parts = node.parts
+        let parts = node.stringValues
         switch objectType {
         case "OBJECT_SCHEMA": return parts.last.map(DatabaseObject.schema)
         case "OBJECT_EXTENSION": return parts.last.map(DatabaseObject.extension)
@@ -122,7 +112,7 @@ enum Read {
             return name(node).map(DatabaseObject.type)
         case "OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE":
             let fields = node.fields
-            guard let function = QualifiedName(parts: fields["objname"]?.parts ?? []) else { return nil }
+            guard let function = QualifiedName(parts: fields["objname"]?.stringValues ?? []) else { return nil }
             let arguments = fields.flag("args_unspecified")
                 ? nil
                 : (fields["objargs"]?.array ?? []).compactMap { typeName($0)?.signature }
