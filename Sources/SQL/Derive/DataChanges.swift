@@ -1,0 +1,67 @@
+// Rows a statement inserts, updates, or deletes, including through data-modifying
+// WITH queries. Only statements that run their queries now are looked into.
+// A SELECT's function calls may change rows too; that cannot be seen from SQL.
+
+enum DataChanges {
+    static func effects(kind: String, fields: Node) -> [Effect] {
+        switch kind {
+        case "SelectStmt":
+            var effects: [Effect] = []
+            // SELECT … INTO creates a table.
+            if let into = fields["intoClause"]?["rel"], let name = Read.relation(into) {
+                effects.append(Effect(.create, .table(name), temporary: Read.isTemporary(into)))
+            }
+            return effects + rowChanges(in: .object([Node.Field(kind, fields)]))
+        case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
+            return rowChanges(in: .object([Node.Field(kind, fields)]))
+        case "CopyStmt":
+            if let query = fields["query"] { return rowChanges(in: query) }
+            guard fields.flag("is_from"), let table = Read.relation(fields["relation"]) else { return [] }
+            return [Effect(.insertRows, .table(table))]
+        case "ExplainStmt":
+            // EXPLAIN ANALYZE runs its statement.
+            guard Read.option("analyze", in: fields["options"]).map(Read.isOn) == true else { return [] }
+            return fields["query"].map(rowChanges) ?? []
+        default:
+            return []
+        }
+    }
+
+    /// The statement's own row changes, then its WITH queries': PostgreSQL allows
+    /// data-modifying WITH queries only at the top level, so nothing deeper is looked at.
+    private static func rowChanges(in statement: Node) -> [Effect] {
+        var effects: [Effect] = []
+        collect(statement, into: &effects)
+        return effects
+    }
+
+    private static func collect(_ statement: Node, into effects: inout [Effect]) {
+        guard let tag = statement.tag else { return }
+        let fields = statement.fields
+        let table = Read.relation(fields["relation"])
+        switch tag {
+        case "InsertStmt":
+            if let table { effects.append(Effect(.insertRows, .table(table))) }
+        case "UpdateStmt":
+            if let table { effects.append(Effect(.updateRows(whereClause: fields["whereClause"] != nil), .table(table))) }
+        case "DeleteStmt":
+            if let table { effects.append(Effect(.deleteRows(whereClause: fields["whereClause"] != nil), .table(table))) }
+        case "MergeStmt":
+            guard let table else { break }
+            for clause in fields["mergeWhenClauses"]?.array ?? [] {
+                // Every MERGE action is limited by the join condition.
+                switch clause.fields["commandType"]?.string {
+                case "CMD_INSERT": effects.append(Effect(.insertRows, .table(table)))
+                case "CMD_UPDATE": effects.append(Effect(.updateRows(whereClause: true), .table(table)))
+                case "CMD_DELETE": effects.append(Effect(.deleteRows(whereClause: true), .table(table)))
+                default: break
+                }
+            }
+        default:
+            break
+        }
+        for query in fields["withClause"]?["ctes"]?.array ?? [] {
+            if let inner = query.fields["ctequery"] { collect(inner, into: &effects) }
+        }
+    }
+}
