@@ -54,12 +54,12 @@ class Context:
 
     def repo(self, commits: int, main: int, branch: int, target: bool = True, fresh_tag: str | None = None) -> dict:
         """A generated repository; reused across runs unless a row will modify it (fresh_tag)."""
-        name = f"c{commits}-m{main}-b{branch}" + ("" if target else "-notarget") + (f"-{fresh_tag}" if fresh_tag else "")
+        name = f"c{commits}-m{main}-b{branch}" + ("" if target else "-notarget")
         out = self.work / "repos" / name
         stamp_file = out / ".git" / "bench-stamp"
         stamp = hashlib.sha256((BENCH / "gen_repo.py").read_bytes()).hexdigest() + json.dumps(
             [commits, main, branch, target, SEED])
-        if not fresh_tag and stamp_file.exists() and stamp_file.read_text() == stamp:
+        if stamp_file.exists() and stamp_file.read_text() == stamp:
             summary = json.loads((out / ".git" / "bench-summary.json").read_text())
         else:
             summary = self.timed_setup(f"repo {name}", lambda: gen_repo.generate(
@@ -67,7 +67,26 @@ class Context:
             (out / ".git" / "bench-summary.json").write_text(json.dumps(summary))
             stamp_file.write_text(stamp)
         summary["width"] = gen_repo.version_width(main + branch)
+        if fresh_tag:
+            summary = self.timed_setup(f"copy {name}-{fresh_tag}", lambda: self._copy(summary, fresh_tag))
         return summary
+
+    def _copy(self, summary: dict, tag: str) -> dict:
+        """A private copy of a pristine repository, for a row that installs hooks or merges."""
+        source = Path(summary["path"])
+        out = source.with_name(f"{source.name}-{tag}")
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(source, out, symlinks=True)
+        # The linked worktree's two links are absolute paths into the original: point them at the copy.
+        # (`git worktree repair` would instead re-point the original at the copy.)
+        admin = out / ".git" / "worktrees" / "wt-feature"
+        (out / "wt-feature" / ".git").write_text(f"gitdir: {admin}\n")
+        (admin / "gitdir").write_text(f"{out / 'wt-feature' / '.git'}\n")
+        common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                                cwd=out / "wt-feature", check=True, capture_output=True, text=True).stdout.strip()
+        if Path(common).resolve() != (out / ".git").resolve():
+            raise RuntimeError(f"copied worktree still points at {common}")
+        return {**summary, "path": str(out), "worktree": str(out / "wt-feature")}
 
     def corpus(self, files: int) -> Path:
         out = self.work / f"corpus-{files}"

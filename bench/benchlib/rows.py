@@ -186,7 +186,7 @@ def install_hooks(ctx: Context, repo: Path, db: str, flags: list[str], expect: s
     Cmd([str(ctx.gitgate), "install", *flags], cwd=repo, env=ctx.env(db)).run()
     hook = hooks_path(repo) / expect
     if not os.access(hook, os.X_OK):
-        raise SideFailed(f"`gitgate install {' '.join(flags)}` left no executable {expect} hook")
+        raise SideFailed(f"`{' '.join(['gitgate install', *flags])}` left no executable {expect} hook")
 
 
 def hook_overhead(ctx: Context) -> list[Row]:
