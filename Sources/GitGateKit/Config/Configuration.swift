@@ -106,7 +106,7 @@ extension Configuration {
 
         // Unknown keys are typos that would silently change what the gate does.
         var targetNames: [String] = []
-        for entry in merged.entries(matching: "^gitgate\\.") {
+        for entry in try merged.entries(matching: "^gitgate\\.") {
             let parts = entry.name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 2 {
                 guard topLevelKeys[parts[1]] != nil else {

@@ -2,12 +2,22 @@ import Foundation
 
 /// `gitgate status`: inspect the branch, review its migrations, check every target, decide.
 public enum StatusService {
-    public static func report(at path: String, branch: String? = nil) throws -> StatusReport {
+    public static func report(at path: String, branch: String? = nil,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StatusReport {
         let inspector = try Inspector(at: path)
         let inspection = try inspector.inspectWorktree(branch: branch)
-        let findings: [String: [Finding]] = [:]
-        let checks: [TargetCheck] = []
-        let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks)
+        return evaluate(inspection, configuration: inspector.configuration, environment: environment)
+    }
+
+    /// Review and target checks for an inspection already made (status, check, hooks).
+    public static func evaluate(_ inspection: Inspection, configuration: Configuration,
+                                environment: [String: String] = ProcessInfo.processInfo.environment,
+                                requireGatedTarget: Bool = false) -> StatusReport {
+        let findings = Review.findings(for: inspection.migrations, configuration: configuration)
+        let checker = TargetChecker(ledger: configuration.ledger, environment: environment)
+        let checks = checker.check(configuration.targets, migrations: inspection.migrations)
+        let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks,
+                                   requireGatedTarget: requireGatedTarget)
         return StatusReport(inspection: inspection, findings: findings, checks: checks, verdict: verdict)
     }
 }

@@ -100,7 +100,7 @@ public struct Inspector {
                 } else if !Layout.isKnownCompanion(relativePath: path) {
                     unrecognized.append(path)
                 }
-            case .modified, .deleted, .renamed, .typeChange:
+            case .modified, .deleted, .renamed, .typeChange, .conflicted:
                 // History that main already has must not change once merged.
                 guard let oldPath = change.oldPath, mergeBasePaths.contains(oldPath), classify(oldPath) != nil else {
                     if change.status == .renamed, let path = change.newPath, let id = change.newID {

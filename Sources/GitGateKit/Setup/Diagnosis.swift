@@ -1,0 +1,117 @@
+import Foundation
+import Git
+import Postgres
+import SQL
+
+/// `gitgate doctor`: every part of the set-up, checked, each problem with its fix.
+public struct Diagnosis: Sendable {
+    public struct Item: Sendable, Encodable {
+        public enum Status: String, Sendable, Encodable { case ok, warning, problem, info }
+        public var name: String
+        public var status: Status
+        public var detail: String
+    }
+
+    public var items: [Item]
+
+    /// No problem found (warnings allowed).
+    public var healthy: Bool { !items.contains { $0.status == .problem } }
+
+    public static func run(at path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Diagnosis {
+        var items: [Item] = [
+            Item(name: "gitgate", status: .info, detail: GitGateVersion.string),
+            Item(name: "libgit2", status: .info, detail: Libgit2.version),
+            Item(name: "libpq", status: .info, detail: formatLibpq(Libpq.version)),
+            Item(name: "libpg_query", status: .info, detail: "\(Parser.version) (PostgreSQL \(Parser.postgresVersion) grammar)"),
+        ]
+        let repository: Repository
+        do {
+            repository = try Inspector.openRepository(at: path)
+            items.append(Item(name: "repository", status: .ok, detail: repository.workdir ?? repository.gitDir))
+        } catch {
+            items.append(Item(name: "repository", status: .problem, detail: "\(error)"))
+            return Diagnosis(items: items)
+        }
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.load(from: repository)
+            let source = configuration.hasFile ? ".gitgate" : "no .gitgate (defaults; run gitgate init)"
+            items.append(Item(name: "configuration", status: configuration.hasFile ? .ok : .warning, detail: source))
+        } catch {
+            items.append(Item(name: "configuration", status: .problem, detail: "\(error)"))
+            return Diagnosis(items: items)
+        }
+        let inspector = Inspector(repository: repository, configuration: configuration)
+        do {
+            let main = try inspector.mainBranch()
+            items.append(Item(name: "main branch", status: .ok, detail: main))
+            let installer = HookInstaller(repository: repository, mainBranch: main)
+            let installed = try installer.installed()
+            if let manager = try installer.hookManager() {
+                items.append(Item(name: "hooks", status: .warning, detail: manager.advice))
+            } else if installed.isEmpty {
+                items.append(Item(name: "hooks", status: .warning, detail: "not installed: merges into \(main) are not gated here; run gitgate install"))
+            } else {
+                let stale = installed.filter { !$0.current }.map(\.hook.rawValue)
+                let names = installed.map(\.hook.rawValue).joined(separator: ", ")
+                items.append(Item(name: "hooks", status: stale.isEmpty ? .ok : .warning,
+                                  detail: stale.isEmpty ? names : "\(names); \(stale.joined(separator: ", ")) call another gitgate or an old template: run gitgate install again"))
+            }
+        } catch {
+            items.append(Item(name: "main branch", status: .problem, detail: "\(error)"))
+        }
+        items.append(Item(name: "migrations", status: .ok,
+                          detail: "\(configuration.migrations)/ (layout \(configuration.layout?.rawValue ?? "auto"), ledger \(configuration.ledger.rawValue))"))
+        if configuration.targets.isEmpty {
+            items.append(Item(name: "targets", status: .warning, detail: "none configured: nothing gates merges; add [gitgate \"production\"] with a url to .gitgate"))
+        }
+        for target in configuration.targets {
+            items.append(probe(target, ledger: configuration.ledger, environment: environment))
+        }
+        for skip in (try? SkipLog(repository: repository).entries().suffix(5)) ?? [] {
+            items.append(Item(name: "skipped gate", status: .warning, detail: skip.summary))
+        }
+        return Diagnosis(items: items)
+    }
+
+    /// Connects read-only and reads the server version and whether the ledger exists.
+    static func probe(_ target: Target, ledger: LedgerKind, environment: [String: String]) -> Item {
+        let name = "target \(target.name)" + (target.gate ? " (gated)" : "")
+        do {
+            let connection = try TargetConnection.open(target, environment: environment)
+            let reader = LedgerReader(kind: ledger)
+            let table = reader.tableName
+            let result = try connection.query(
+                "SELECT current_setting('server_version'), pg_catalog.to_regclass($1) IS NOT NULL, current_setting('transaction_read_only')",
+                [ledger == .none ? "pg_catalog.pg_class" : table], timeout: .seconds(10))
+            let version = result.string(row: 0, column: result.columns[0]) ?? "?"
+            let hasLedger = result.rows.first?[1] == "t"
+            let ledgerText = ledger == .none ? "no ledger configured" : (hasLedger ? "ledger \(table) present" : "no ledger \(table) yet (created by the first gitgate apply)")
+            return Item(name: name, status: .ok, detail: "\(connection.described), PostgreSQL \(version), read-only session, \(ledgerText)")
+        } catch let error as GitGateError {
+            return Item(name: name, status: target.gate ? .problem : .warning, detail: error.message)
+        } catch {
+            return Item(name: name, status: target.gate ? .problem : .warning, detail: "\(error)")
+        }
+    }
+
+    static func formatLibpq(_ version: Int) -> String { "\(version / 10000).\(version % 10000)" }
+
+    public func text(style: Style) -> String {
+        items.map { item in
+            let mark: String
+            switch item.status {
+            case .ok: mark = style.green("✓")
+            case .warning: mark = style.yellow("!")
+            case .problem: mark = style.red("✗")
+            case .info: mark = style.dim("·")
+            }
+            return "\(mark) \(style.bold(item.name)): \(item.detail)"
+        }.joined(separator: "\n")
+    }
+
+    public func json() -> String {
+        struct Shape: Encodable { var healthy: Bool; var items: [Item] }
+        return encodeJSON(Shape(healthy: healthy, items: items))
+    }
+}
