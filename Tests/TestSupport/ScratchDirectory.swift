@@ -1,0 +1,38 @@
+import Foundation
+
+/// A fresh directory under /tmp, removed when the last reference goes away.
+///
+/// Paths stay short (`/tmp/gg.XXXXXX`) because PostgreSQL's Unix socket paths must fit in
+/// about 107 bytes. Set `GITGATE_KEEP_SCRATCH=1` to keep it for a look after a failure.
+/// Keep the object alive for as long as you use its path (tests that hold a `TestRepository` do).
+public final class ScratchDirectory: Sendable {
+    /// Absolute and symlink-free, so it compares equal to paths libgit2 and git report.
+    public let path: String
+
+    public init(prefix: String = "gg") throws {
+        var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw ShellError(command: "mkdtemp", status: errno, stderr: String(cString: strerror(errno)))
+        }
+        let raw = String(cString: made)
+        path = URL(fileURLWithPath: raw).resolvingSymlinksInPath().path
+    }
+
+    deinit {
+        if ProcessInfo.processInfo.environment["GITGATE_KEEP_SCRATCH"] == "1" { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// `relative` joined to the scratch path (no check that it exists).
+    public func appending(_ relative: String) -> String {
+        relative.isEmpty ? path : path + "/" + relative
+    }
+
+    /// Makes `relative` (and its parents) and returns its absolute path.
+    @discardableResult
+    public func makeDirectory(_ relative: String) throws -> String {
+        let full = appending(relative)
+        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+        return full
+    }
+}
