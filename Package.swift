@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LocalPostgres", "TestSupport"]),
         .testTarget(name: "SQLTests", dependencies: ["SQL"]),
         .testTarget(name: "GitGateKitTests", dependencies: ["GitGateKit", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["GitGateKit", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["gitgate", "GitGateKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

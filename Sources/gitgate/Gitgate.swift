@@ -25,7 +25,11 @@ struct Gitgate: ParsableCommand {
           64  usage error
         """,
         version: GitGateVersion.string,
-        subcommands: [Status.self, Init.self, Doctor.self]
+        subcommands: [
+            Status.self,
+            Init.self,
+            Doctor.self,
+        ]
     )
 
     /// Errors become one line on stderr and the documented exit status; never a stack trace.
