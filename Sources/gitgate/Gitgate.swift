@@ -29,6 +29,10 @@ struct Gitgate: ParsableCommand {
             Status.self,
             Init.self,
             Doctor.self,
+            Install.self,
+            Uninstall.self,
+            HookCommand.self,
+            Check.self,
         ]
     )
 

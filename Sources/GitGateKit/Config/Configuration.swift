@@ -89,12 +89,45 @@ extension Configuration {
         }
         let filePath = root + "/" + fileName
         let hasFile = FileManager.default.fileExists(atPath: filePath)
+        return try load(from: repository, root: root, file: hasFile ? filePath : nil,
+                        folderExists: { isDirectory(root + "/" + $0) })
+    }
+
+    /// Reads `.gitgate` as committed in the first of `commits` that has one, layered under the
+    /// repository's git config: for a bare repository (a server's pre-receive hook) and for
+    /// `gitgate check`, where the rules come from history rather than a working tree. Folders are
+    /// looked up in those commits' trees.
+    public static func load(from repository: Repository, committedIn commits: [ObjectID]) throws -> Configuration {
+        let root = repository.workdir ?? repository.gitDir
+        var blob: Data?
+        for commit in commits {
+            if let data = try? repository.contents(of: fileName, at: commit) { blob = data; break }
+        }
+        func folderExists(_ folder: String) -> Bool {
+            commits.contains { !((try? repository.files(under: folder, at: $0)) ?? []).isEmpty }
+        }
+        guard let blob else { return try load(from: repository, root: root, file: nil, folderExists: folderExists) }
+        // libgit2 reads configuration from files: hand it the committed bytes in a private temp file.
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("gitgate-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).gitgate")
+        do {
+            try blob.write(to: temporary, options: .withoutOverwriting)
+        } catch {
+            throw GitGateError(.io, "cannot write a temporary copy of \(fileName) to \(temporary.path): \(error.localizedDescription); check TMPDIR")
+        }
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        return try load(from: repository, root: root, file: temporary.path, folderExists: folderExists)
+    }
+
+    private static func load(from repository: Repository, root: String, file filePath: String?,
+                             folderExists: (String) -> Bool) throws -> Configuration {
+        let hasFile = filePath != nil
 
         let fileConfig: Git.Config?
         let merged: Git.Config
         do {
-            fileConfig = hasFile ? try Git.Config.open(file: filePath) : nil
-            merged = hasFile ? try repository.config(layering: filePath) : try repository.config()
+            fileConfig = try filePath.map { try Git.Config.open(file: $0) }
+            merged = try filePath.map { try repository.config(layering: $0) } ?? repository.config()
         } catch {
             throw GitGateError(.configuration, "\(fileName): cannot be read (\(error)); fix its syntax (it uses git-config syntax) or remove it")
         }
@@ -143,11 +176,11 @@ extension Configuration {
         // The migrations folder: configured, else the first usual folder that exists.
         if let folder = merged.string("gitgate.migrations")?.nonEmpty {
             let normalized = normalizeFolder(folder)
-            guard isDirectory(root + "/" + normalized) else {
+            guard folderExists(normalized) else {
                 throw GitGateError(.configuration, "\(origin("gitgate.migrations")): gitgate.migrations = '\(folder)' is not a folder in \(root); create it or fix the path (relative to the repository root)")
             }
             configuration.migrations = normalized
-        } else if let found = usualFolders.first(where: { isDirectory(root + "/" + $0) }) {
+        } else if let found = usualFolders.first(where: folderExists) {
             configuration.migrations = found
         } else {
             throw GitGateError(.configuration, "no migrations folder found in \(root): run 'gitgate init' or set gitgate.migrations in \(fileName)")

@@ -6,7 +6,9 @@ public enum StatusService {
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StatusReport {
         let inspector = try Inspector(at: path)
         let inspection = try inspector.inspectWorktree(branch: branch)
-        return evaluate(inspection, configuration: inspector.configuration, environment: environment)
+        var report = evaluate(inspection, configuration: inspector.configuration, environment: environment)
+        report.skips = SkipLog(repository: inspector.repository).recent()
+        return report
     }
 
     /// Review and target checks for an inspection already made (status, check, hooks).

@@ -66,22 +66,65 @@ public struct Inspector {
                            includeWorkingTree: isCheckedOutHere, compareWithOtherBranches: true)
     }
 
-    /// What `head` would bring into `base` (used by `gitgate check` and the hooks).
-    public func inspect(base: String, baseTip: ObjectID, branch: String, head: ObjectID,
+    /// What `head` would bring into `base` (used by `gitgate check` and the hooks). A nil
+    /// `baseTip` means base does not exist yet (a push creating main): everything head has is new.
+    public func inspect(base: String, baseTip: ObjectID?, branch: String, head: ObjectID,
                         includeWorkingTree: Bool, compareWithOtherBranches: Bool) throws -> Inspection {
+        try inspect(base: base, baseTip: baseTip, branch: branch, incoming: .commit(head),
+                    includeWorkingTree: includeWorkingTree, compareWithOtherBranches: compareWithOtherBranches)
+    }
+
+    /// What committing the index on top of `baseTip` would bring into `base`: the pre-commit and
+    /// pre-merge-commit hooks, where the index already holds the merge result. `indexFile` is
+    /// git's `GIT_INDEX_FILE` when it names another index (`git commit -a`, `git commit PATH`).
+    public func inspectIndex(base: String, baseTip: ObjectID, branch: String, indexFile: String? = nil) throws -> Inspection {
+        try inspect(base: base, baseTip: baseTip, branch: branch, incoming: .index(file: indexFile),
+                    includeWorkingTree: false, compareWithOtherBranches: false)
+    }
+
+    /// Where the incoming side's files are read from.
+    private enum Incoming {
+        case commit(ObjectID)
+        case index(file: String?)
+    }
+
+    private func inspect(base: String, baseTip: ObjectID?, branch: String, incoming: Incoming,
+                         includeWorkingTree: Bool, compareWithOtherBranches: Bool) throws -> Inspection {
         let folder = configuration.migrations
-        let mergeBase = try repository.mergeBase(baseTip, head)
+        let mergeBase: ObjectID?
+        let branchChanges: [DiffEntry]
+        switch incoming {
+        case .commit(let head):
+            mergeBase = try baseTip.flatMap { try repository.mergeBase($0, head) }
+            branchChanges = try repository.diff(from: mergeBase, to: head, under: folder)
+        case .index(let file):
+            // The index is the next commit on top of baseTip.
+            mergeBase = baseTip
+            branchChanges = try baseTip.map { try repository.diffIndex(against: $0, under: folder, indexFile: file) } ?? []
+        }
         var problems: [Problem] = []
 
-        let branchChanges = try repository.diff(from: mergeBase, to: head, under: folder)
-        let mainChanges = mergeBase == nil ? [] : try repository.diff(from: mergeBase, to: baseTip, under: folder)
-        let mainFiles = try repository.files(under: folder, at: baseTip)
+        let mainChanges = try mergeBase.flatMap { mergeBase in
+            try baseTip.map { mergeBase == $0 ? [] : try repository.diff(from: mergeBase, to: $0, under: folder) }
+        } ?? []
+        let mainFiles = try baseTip.map { try repository.files(under: folder, at: $0) } ?? []
         let mergeBaseFiles = try mergeBase.map { try repository.files(under: folder, at: $0) } ?? []
-        let headFiles = try repository.files(under: folder, at: head)
+        let headPaths: Set<String>
+        switch incoming {
+        case .commit(let head):
+            headPaths = Set(try repository.files(under: folder, at: head).map(\.path))
+        case .index:
+            var paths = Set(mergeBaseFiles.map(\.path))
+            for change in branchChanges {
+                if change.status == .deleted || change.status == .renamed, let old = change.oldPath { paths.remove(old) }
+                if change.status != .deleted, let new = change.newPath { paths.insert(new) }
+            }
+            headPaths = paths
+        }
         let uncommitted = includeWorkingTree ? try repository.status(under: folder) : []
 
         let layout = configuration.layout ?? Layout.detect(relativePaths:
-            (headFiles.map(\.path) + mainFiles.map(\.path) + uncommitted.map(\.path)).map { relative($0, to: folder) })
+            (headPaths.sorted() + mainFiles.map(\.path) + uncommitted.map(\.path)).map { relative($0, to: folder) })
 
         func classify(_ path: String) -> MigrationFile? {
             layout?.classify(relativePath: relative(path, to: folder), folder: folder)
@@ -124,7 +167,6 @@ public struct Inspector {
         // Uncommitted files in this worktree: new migrations not yet committed, and edits to
         // committed ones (the gate checks what would be merged: the committed version).
         let addedPaths = Set(added.map(\.file.path))
-        let headPaths = Set(headFiles.map(\.path))
         for entry in uncommitted where !entry.isIgnored {
             let source: Migration.Source = entry.isUntracked ? .untracked : (entry.unstaged != nil ? .unstaged : .staged)
             let deleted = entry.unstaged == .deleted || entry.staged == .deleted
@@ -211,11 +253,16 @@ public struct Inspector {
             }
         }
 
-        if compareWithOtherBranches, !migrations.isEmpty {
+        if compareWithOtherBranches, !migrations.isEmpty, let baseTip {
             problems += try sameVersionElsewhere(migrations, branch: branch, base: base, baseTip: baseTip, classify: classify)
         }
 
-        return Inspection(branch: branch, base: base, mergeBase: mergeBase?.hex, head: head.hex, layout: layout,
+        let head: String
+        switch incoming {
+        case .commit(let id): head = id.hex
+        case .index: head = "index"
+        }
+        return Inspection(branch: branch, base: base, mergeBase: mergeBase?.hex, head: head, layout: layout,
                           migrationsFolder: folder, migrations: migrations, problems: problems)
     }
 

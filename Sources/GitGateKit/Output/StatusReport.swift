@@ -6,6 +6,8 @@ public struct StatusReport: Sendable {
     public var findings: [String: [Finding]]
     public var checks: [TargetCheck]
     public var verdict: Verdict
+    /// Recent skips of the gate in this repository (`GITGATE_SKIP`), shown after the verdict.
+    public var skips: [SkipLog.Entry] = []
 
     public init(inspection: Inspection, findings: [String: [Finding]], checks: [TargetCheck], verdict: Verdict) {
         self.inspection = inspection
@@ -131,6 +133,11 @@ public struct StatusReport: Sendable {
         case .blocked, .error:
             lines.append(style.red(style.bold(verdict.decision == .error ? "✗ BLOCKED (could not check)" : "✗ BLOCKED")))
             for reason in verdict.reasons { lines.append("  - \(reason)") }
+        }
+        if !skips.isEmpty {
+            lines.append("")
+            lines.append(style.yellow("! The gate was skipped recently (GITGATE_SKIP; gitgate doctor lists more):"))
+            for skip in skips { lines.append("  \(skip.summary)") }
         }
         return lines.joined(separator: "\n")
     }

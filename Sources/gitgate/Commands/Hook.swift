@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import GitGateKit
+
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook",
+        abstract: "Run one of gitgate's git hooks (the installed hook scripts and hook managers call this).",
+        discussion: """
+        NAME is pre-merge-commit, pre-commit, reference-transaction, pre-push, post-merge or \
+        pre-receive; ARGS are the arguments git gave the hook, and stdin is passed on as git wrote it. \
+        Each checks by itself whether the update touches main (other updates exit 0 at once), finds \
+        the migrations it would bring into main, and checks them against every gated target.
+
+        Exit status: 0 allowed, 1 refused, 2 could not check (refused too: the gate fails closed), \
+        64 unknown hook. post-merge never refuses: it prints the gitgate close hint.
+
+        GITGATE_SKIP="reason" lets one update through: announced, and recorded for gitgate status \
+        and gitgate doctor. An empty reason is refused. On a server, pushers use \
+        git push -o gitgate-skip="reason".
+        """,
+        shouldDisplay: false
+    )
+
+    @Argument(help: "The hook to run.")
+    var name: String
+
+    @Argument(parsing: .captureForPassthrough, help: "The arguments git passed to the hook.")
+    var arguments: [String] = []
+
+    func run() throws {
+        var input = ""
+        if HookRunner.readingInput.contains(name), isatty(0) == 0 {
+            input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        let runner = HookRunner(hook: name, arguments: arguments, input: input,
+                                directory: FileManager.default.currentDirectoryPath,
+                                style: .forTerminal(fileDescriptor: 2))
+        let outcome = runner.run()
+        if !outcome.message.isEmpty { Console.error(outcome.message) }
+        throw ExitCode(outcome.status)
+    }
+}
