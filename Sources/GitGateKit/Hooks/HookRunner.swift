@@ -238,7 +238,8 @@ public struct HookRunner {
 
     /// Never blocks: names the merged branches whose worktrees `gitgate close` can now remove.
     private func postMerge() -> Outcome {
-        if arguments.first == "1" { return .allow }  // --squash: nothing is committed yet
+        // --squash: nothing is committed yet (the pre-commit framework says so in a variable).
+        if arguments.first == "1" || environment["PRE_COMMIT_IS_SQUASH_MERGE"] == "1" { return .allow }
         guard let repository = try? Inspector.openRepository(at: directory),
               let head = try? repository.head() else { return .allow }
         let configuration = try? GateRun.configuration(repository, commits: [head])
