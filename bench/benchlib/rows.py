@@ -215,6 +215,37 @@ def hook_overhead(ctx: Context) -> list[Row]:
     return [compare(ctx, row, gitgate, lambda check: batch(off), a.slow_runs)]
 
 
+def hook_floor(ctx: Context) -> list[Row]:
+    """gitgate's sh filter against the cheapest hook there is: what gitgate adds beyond git starting a hook."""
+    a = ctx.args
+    commits, branch = a.commits[0], a.branch_migrations[0]
+    on = Path(ctx.repo(commits, a.main_migrations, branch, fresh_tag="floor-on")["path"])
+    trivial = Path(ctx.repo(commits, a.main_migrations, branch, fresh_tag="floor-trivial")["path"])
+    db = ctx.applied_db(a.main_migrations, branch, gen_repo.version_width(a.main_migrations + branch))
+    env = ctx.env(db)
+    hook = hooks_path(trivial) / "reference-transaction"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text("#!/bin/sh\nexit 0\n")
+    hook.chmod(0o755)
+    row = Row("hook filter: git branch (per op)", f"{a.hook_ops} unrelated branch creations",
+              alternative_name="same, with a reference-transaction hook that only exits 0", unit="ms/op")
+    names = [f"x{i}" for i in range(a.hook_ops)]
+
+    def batch(repo: Path) -> float:
+        total = 0.0
+        for name in names:
+            t, _ = Cmd(["git", "branch", name], cwd=repo, env=env).run()
+            total += t
+        _delete_branches(repo, names)
+        return total / len(names)
+
+    def gitgate(check: bool) -> float:
+        if check:
+            install_hooks(ctx, on, db, ["--reference-transaction"], "reference-transaction")
+        return batch(on)
+    return [compare(ctx, row, gitgate, lambda check: batch(trivial), a.slow_runs)]
+
+
 def gated_merge(ctx: Context) -> list[Row]:
     a = ctx.args
     commits, branch = a.commits[0], a.branch_migrations[0]
@@ -341,6 +372,7 @@ ROWS = {
     "status": status_with_db,
     "lint": lint,
     "hooks": hook_overhead,
+    "hookfloor": hook_floor,
     "merge": gated_merge,
     "apply": apply,
     "memory": peak_memory,
