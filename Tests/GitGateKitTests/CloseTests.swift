@@ -89,6 +89,14 @@ import TestSupport
         #expect(try !fixture.branchExists("topic"))
     }
 
+    @Test func aBranchNamedLikeAFolderOfMainIsTheBranch() throws {
+        let fixture = try CloseFixture(conninfo: nil)
+        try fixture.repo.git("branch", "migrations")
+        let run = try fixture.close(CloseOptions(target: "migrations", yes: true))
+        #expect(run.summary.entries.first?.action == .closed, "\(run.said)")
+        #expect(try !fixture.branchExists("migrations"))
+    }
+
     @Test func anUnmergedBranchWithNoWorktreeIsKept() throws {
         let fixture = try CloseFixture(conninfo: nil)
         try fixture.repo.git("branch", "topic")

@@ -25,8 +25,11 @@ public enum CloseReport {
             lines += refusal.details.map { "      " + $0 }
         }
         for note in candidate.notes { lines.append("  " + style.dim("note: " + note)) }
-        if candidate.isClosable {
-            lines.append("  " + style.green(dryRun ? "would close it (dry run: nothing was changed)" : "can be closed"))
+        if candidate.isClosable && !candidate.dataGroups.isEmpty {
+            lines.append("  " + style.yellow("merged and clean, but the ignored data above would be deleted: that needs a yes on the terminal, or --include-ignored")
+                + (dryRun ? " (dry run: nothing was changed)" : ""))
+        } else if candidate.isClosable {
+            lines.append("  " + style.green(dryRun ? "would close it (dry run: nothing was changed)" : "nothing would be lost"))
         } else {
             lines.append("  stays: nothing was changed")
         }
@@ -115,9 +118,6 @@ public enum CloseReport {
         }
         let object = JSONSummary(dryRun: summary.dryRun, worktrees: entries, cd: summary.cd,
                                  reminders: summary.reminders, nextSteps: summary.nextSteps)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(object) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return encodeJSON(object)
     }
 }

@@ -99,13 +99,14 @@ public struct CloseSession {
             case .ask(let question):
                 guard confirm(question) else {
                     summary.entries.append(.init(candidate: candidate, action: .kept, reason: "not confirmed", declined: true))
-                    say("  kept: not confirmed")
+                    say("  stays: not confirmed; nothing was changed")
                     continue
                 }
             case .refuse(let error):
                 if error.kind == .usage { throw error }
                 summary.entries.append(.init(candidate: candidate, action: .kept, reason: error.message, declined: true))
-                say("  " + style.red("kept: ") + error.message)
+                // Alone, the reason ends the run on stderr; among many, it belongs with its worktree.
+                if options.allMerged { say("  " + style.red("stays: ") + error.message) }
                 continue
             }
             try closer.close(candidate)

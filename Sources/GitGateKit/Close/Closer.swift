@@ -4,7 +4,7 @@ import Git
 /// `gitgate close`: finds out whether a worktree and its branch can go without losing anything,
 /// and removes them when they can. Assessing never changes anything; `close` re-checks what may
 /// have changed in the meantime, then removes the folder, git's record of it, and the branch.
-public final class Closer: @unchecked Sendable {
+public final class Closer: Sendable {
     /// The repository as seen from its common directory (the main worktree, or a bare
     /// repository): it outlives any worktree removed through it.
     public let repository: Repository
@@ -48,8 +48,10 @@ public final class Closer: @unchecked Sendable {
         }
 
         let absolute = canonical(argument.hasPrefix("/") ? argument : invokedAt + "/" + argument)
+        // A folder of the main worktree that shares its name with a branch means the branch.
         if isDirectory(absolute), let other = try? Repository(discoveringFrom: absolute),
-           canonical(other.commonDir) == canonical(repository.commonDir) {
+           canonical(other.commonDir) == canonical(repository.commonDir),
+           other.isLinkedWorktree || !repository.branchExists(argument) {
             guard other.isLinkedWorktree, let top = other.workdir,
                   let info = worktrees.first(where: { canonical($0.path) == canonical(top) }) else {
                 throw refuseMainWorktree(other.workdir ?? absolute)
