@@ -30,6 +30,7 @@ struct Gitgate: ParsableCommand {
             Init.self,
             Doctor.self,
             Close.self,
+            DemoCommand.self,
         ]
     )
 

@@ -179,7 +179,7 @@ public final class Demo: @unchecked Sendable {
 
     private func makeDirectory() throws -> String {
         var template = Array((NSTemporaryDirectory() + "/gitgate-demo-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress) }) else {
+        guard let made = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw GitGateError(.io, "cannot create a temporary folder for the demo in \(NSTemporaryDirectory()); check TMPDIR")
         }
         let path = String(cString: made).replacingOccurrences(of: "//", with: "/")
