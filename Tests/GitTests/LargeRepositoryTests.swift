@@ -3,10 +3,11 @@ import Git
 import Testing
 import TestSupport
 
+/// Correctness at the sizes the inspector meets; how fast it is, bench/run measures.
 @Suite("Large repositories")
-struct PerformanceTests {
+struct LargeRepositoryTests {
     /// 5,000 commits on main, 2,000 migration files, a branch adding two: the sizes the inspector meets.
-    @Test func inspectingALargeRepositoryIsFast() throws {
+    @Test func inspectingALargeRepositoryIsCorrect() throws {
         let repo = try TestRepository()
         var stream = ""
         var mark = 0
@@ -34,8 +35,7 @@ struct PerformanceTests {
         commit("feature", "Feature", files: added, from: ":\(middle)")
         _ = try Shell.check("git", ["fast-import", "--quiet"], cwd: repo.path, env: repo.environment, input: stream)
 
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure {
+        do {
             let opened = try Repository(discoveringFrom: repo.path)
             let main = try opened.resolve("main"), feature = try opened.resolve("feature")
             let base = try #require(try opened.mergeBase(main, feature))
@@ -45,6 +45,5 @@ struct PerformanceTests {
             #expect(try opened.mergeWouldChange(feature, into: main))
             #expect(try !opened.isAncestor(feature, of: main))
         }
-        #expect(elapsed < .seconds(3), "took \(elapsed)")
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `gitgate demo` end to end: the README's main job, on its embedded default.
+@Suite struct DemoTests {
+    @Test func theDemoWalksTheWholeWorkflowAndLeavesNothingBehind() throws {
+        let before = try demoFolders()
+        let result = try GitGateBinary.run(["demo"], in: FileManager.default.temporaryDirectory.path)
+        #expect(result.status == 0, "\(result.output)")
+
+        let text = result.stdout
+        let blocked = try #require(text.range(of: "✗ BLOCKED"))
+        let refused = try #require(text.range(of: "3. Someone merges anyway"))
+        let ready = try #require(text.range(of: "✓ READY TO MERGE"))
+        let closed = try #require(text.range(of: "Demo complete"))
+        // In that order: blocked, the merge refused, ready, closed.
+        #expect(blocked.lowerBound < refused.lowerBound)
+        #expect(refused.lowerBound < ready.lowerBound)
+        #expect(ready.lowerBound < closed.lowerBound)
+        #expect(text.contains("security_detections"))
+        #expect(text.contains("job_analysis_tiers"))
+
+        // No folder and no server left behind.
+        #expect(try demoFolders() == before)
+        let servers = try Shell.run("pgrep", ["-f", "gitgate-demo"])
+        #expect(servers.stdout.isEmpty, "\(servers.stdout)")
+    }
+
+    private func demoFolders() throws -> Set<String> {
+        let temporary = FileManager.default.temporaryDirectory.path
+        return Set(try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("gitgate-demo-") })
+    }
+}
