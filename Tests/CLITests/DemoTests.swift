@@ -21,9 +21,11 @@ import TestSupport
         #expect(text.contains("security_detections"))
         #expect(text.contains("job_analysis_tiers"))
 
-        // No folder and no server left behind.
+        // No folder and no server left behind: the cluster's own folder is gone, and no process names it.
         #expect(try demoFolders() == before)
-        let servers = try Shell.run("pgrep", ["-f", "gitgate-demo"])
+        let socket = try #require(text.firstMatch(of: /socket (\S+),/)?.1)
+        #expect(!FileManager.default.fileExists(atPath: String(socket)))
+        let servers = try Shell.run("pgrep", ["-f", String(socket)])
         #expect(servers.stdout.isEmpty, "\(servers.stdout)")
     }
 
