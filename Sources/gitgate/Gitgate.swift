@@ -29,6 +29,8 @@ struct Gitgate: ParsableCommand {
             Status.self,
             Init.self,
             Doctor.self,
+            Apply.self,
+            Record.self,
         ]
     )
 
