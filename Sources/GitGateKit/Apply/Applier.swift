@@ -92,8 +92,9 @@ public struct Applier: Sendable {
         var items: [ApplyPlan.Item] = []
         for migration in inspection.migrations {
             let status = states[migration.version] ?? TargetStatus(.pending, "no state reported")
+            let prepared = try? PreparedMigration.prepare(migration).get()
             var item = ApplyPlan.Item(migration: migration, status: status, action: .apply, note: nil,
-                                      transactional: true, findings: findings[migration.path] ?? [])
+                                      transactional: prepared?.isTransactional ?? true, findings: findings[migration.path] ?? [])
             switch status.state {
             case .applied:
                 item.action = .skip
@@ -111,10 +112,11 @@ public struct Applier: Sendable {
                 item.note = refusal(for: migration, findings: item.findings)
                 if item.note != nil {
                     item.action = .refuse
-                } else if case .success(let prepared) = PreparedMigration.prepare(migration),
-                          case .statements(let reason) = prepared.mode {
-                    item.transactional = false
+                } else if let prepared, case .statements(let reason) = prepared.mode {
                     item.note = "runs statement by statement, outside a transaction (\(reason))"
+                    if prepared.statements.count > 1 {
+                        item.note! += "; if one fails, the statements before it stay"
+                    }
                 }
             }
             if item.action == .refuse, let note = item.note { refusals.append(note) }

@@ -104,11 +104,17 @@ struct PreparedMigration: Sendable {
         }
     }
 
-    /// "CREATE INDEX CONCURRENTLY" for the plan: the statement's first words.
+    /// "CREATE INDEX CONCURRENTLY" for the plan: the statement's leading keywords.
     static func summary(of statement: Statement) -> String {
-        let words = statement.text.split(whereSeparator: \.isWhitespace).prefix(4).joined(separator: " ")
-        return words.uppercased().hasPrefix("CREATE") ? words.uppercased() : words
+        let words = statement.text.split(whereSeparator: \.isWhitespace).map { $0.uppercased() }
+        let leading = words.prefix { keywords.contains($0) }.prefix(4)
+        return leading.isEmpty ? words.prefix(3).joined(separator: " ") : leading.joined(separator: " ")
     }
+
+    private static let keywords: Set<String> = [
+        "CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", "DROP", "REINDEX", "VACUUM", "FULL", "ANALYZE", "ALTER",
+        "TABLE", "TYPE", "DATABASE", "SYSTEM", "CLUSTER", "TABLESPACE", "SUBSCRIPTION", "COMMIT", "ROLLBACK", "PREPARED",
+    ]
 
     /// The line of the file an error position points at. `position` is the server's: 1-based,
     /// in characters of `sent`, which starts on line `firstLine` of the file.
