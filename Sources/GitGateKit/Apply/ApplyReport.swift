@@ -67,7 +67,8 @@ public enum ApplyReport {
             }
             let notRun = result.steps.filter { $0.outcome == .notRun }
             if !notRun.isEmpty {
-                lines.append("  not run: \(notRun.map(\.migration.path).joined(separator: ", "))")
+                let named = notRun.prefix(3).map(\.migration.path).joined(separator: ", ")
+                lines.append("  not run: \(named)\(notRun.count > 3 ? " and \(notRun.count - 3) more" : "")")
             }
             lines.append("Fix it, then run gitgate apply again: it continues from \(failure.path).")
         } else if applied.isEmpty {
