@@ -31,6 +31,8 @@ struct Gitgate: ParsableCommand {
             Doctor.self,
             Close.self,
             DemoCommand.self,
+            Apply.self,
+            Record.self,
         ]
     )
 
