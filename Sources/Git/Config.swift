@@ -74,18 +74,20 @@ public final class Config: @unchecked Sendable {
     /// The value that wins: from the highest-priority layer, the last one written there.
     /// nil when unset; "" for a bare `key` line.
     public func string(_ key: String) -> String? {
-        locked {
-            for layer in layers {
-                var entry: UnsafeMutablePointer<git_config_entry>?
-                guard git_config_get_entry(&entry, layer.handle, key) == 0, let entry else {
-                    git_error_clear()
-                    continue
-                }
-                defer { git_config_entry_free(entry) }
-                return entry.pointee.value.map { String(cString: $0) } ?? ""
+        locked { unlockedString(key) }
+    }
+
+    private func unlockedString(_ key: String) -> String? {
+        for layer in layers {
+            var entry: UnsafeMutablePointer<git_config_entry>?
+            guard git_config_get_entry(&entry, layer.handle, key) == 0, let entry else {
+                git_error_clear()
+                continue
             }
-            return nil
+            defer { git_config_entry_free(entry) }
+            return entry.pointee.value.map { String(cString: $0) } ?? ""
         }
+        return nil
     }
 
     /// Every value of a multivar, lowest priority first, in file order (as `git config --get-all`).
@@ -150,7 +152,7 @@ public final class Config: @unchecked Sendable {
                     git_error_clear()
                     continue
                 }
-                let raw = string(key) ?? ""
+                let raw = unlockedString(key) ?? ""
                 do {
                     try check(result, "git_config_get")
                 } catch let error as GitError {

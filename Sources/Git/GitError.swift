@@ -60,7 +60,9 @@ func check(_ result: Int32, _ function: StaticString, hint: String? = nil) throw
     guard result < 0 else { return result }
     var message = "libgit2 reported no detail"
     if let last = git_error_last(), let text = last.pointee.message {
+        // One line, whatever libgit2 wrote.
         message = String(cString: text).trimmingTrailingNewlines()
+            .split(whereSeparator: \.isNewline).joined(separator: " ")
     }
     git_error_clear()
     throw GitError(function: "\(function)", code: result, message: message, hint: hint)

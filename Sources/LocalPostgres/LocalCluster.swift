@@ -22,7 +22,7 @@ public final class LocalCluster: Sendable {
 
     /// Makes and starts a cluster. `tcp` adds a listener on 127.0.0.1 at `port` (a free one)
     /// that requires passwords; the socket stays trusted. `extraConfig` become `-c key=value`.
-    public init(superuser: String = "gitgate", tcp: Bool = false, extraConfig: [String: String] = [:]) throws {
+    public init(superuser: String = "postgres", tcp: Bool = false, extraConfig: [String: String] = [:]) throws {
         let binaries = try Self.findServerBinaries()
         let runAs = try RunAs.current()
         let directory = try Self.makeDirectory(owner: runAs)

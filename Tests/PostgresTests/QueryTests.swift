@@ -35,7 +35,7 @@ struct QueryTests {
         let connection = try connect()
         let cluster = try TestPostgres.cluster()
         #expect(connection.serverVersion >= 100_000)
-        #expect(connection.user == "gitgate")
+        #expect(connection.user == "postgres")
         #expect(connection.database.hasPrefix("test_"))
         #expect(connection.host == cluster.socketDirectory)
         #expect(connection.port == cluster.port)

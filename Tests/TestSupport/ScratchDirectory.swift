@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Paths stay short (`/tmp/gg.XXXXXX`) because PostgreSQL's Unix socket paths must fit in
 /// about 107 bytes. Set `GITGATE_KEEP_SCRATCH=1` to keep it for a look after a failure.
-/// Keep the object alive for as long as you use its path (tests that hold a `TestRepository` do).
+/// Keep the object alive for as long as you use its path: bind it (or the `TestRepository`
+/// holding it) to a name. `let (_, path) = makeRepo()` deletes the folder at once.
 public final class ScratchDirectory: Sendable {
     /// Absolute and symlink-free, so it compares equal to paths libgit2 and git report.
     public let path: String

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-SUPERUSER = "gitgate"
+SUPERUSER = "postgres"  # not "gitgate": "$user" in search_path would resolve to the ledger schema
 
 
 class ClusterError(Exception):

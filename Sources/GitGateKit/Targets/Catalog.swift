@@ -1,5 +1,6 @@
 /// The catalog half of the check: one query that answers every probe, sent in the same round
-/// trip as the ledger query. Read-only: it only calls catalog lookups.
+/// trip as the ledger query. Read-only: it only calls catalog lookups. An INVALID index (a failed
+/// CREATE INDEX CONCURRENTLY) does not count as present.
 enum Catalog {
     static func query(_ probes: [[Probe]]) -> String {
         let flat = probes.flatMap { $0 }
@@ -10,7 +11,8 @@ enum Catalog {
         return """
         SELECT p.i, CASE p.kind
           WHEN 'schema' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = p.a)
-          WHEN 'relation' THEN pg_catalog.to_regclass(p.a) IS NOT NULL
+          WHEN 'relation' THEN pg_catalog.to_regclass(p.a) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index
+            WHERE indexrelid = pg_catalog.to_regclass(p.a) AND NOT indisvalid)
           WHEN 'type' THEN pg_catalog.to_regtype(p.a) IS NOT NULL
           WHEN 'column' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
             WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped)

@@ -44,10 +44,13 @@ enum Expectations {
         // An object a later migration changes again is checked by that later migration only.
         var seen: [String: Int] = [:]
         var droppedRelations: [String: Int] = [:]
+        var droppedColumns: [String: Int] = [:]
         for (index, probes) in perMigration.enumerated().reversed() {
             perMigration[index] = probes.filter { probe in
                 if let later = seen[probe.identity], later > index { return false }
                 if let later = droppedRelations[probe.name], later > index, probe.kind != .relation || probe.present { return false }
+                // Dropping a column drops the constraints that use it; which ones, only the server knows.
+                if let later = droppedColumns[probe.name], later > index, probe.kind == .constraint || probe.kind == .foreignKey { return false }
                 return true
             }
             for probe in probes {
@@ -55,16 +58,23 @@ enum Expectations {
                 if probe.kind == .relation && !probe.present && droppedRelations[probe.name] == nil {
                     droppedRelations[probe.name] = index
                 }
+                if probe.kind == .column && !probe.present && droppedColumns[probe.name] == nil {
+                    droppedColumns[probe.name] = index
+                }
             }
         }
         return perMigration
     }
 
-    /// Dropping or renaming a relation takes its columns, constraints and triggers with it.
+    /// Dropping or renaming a relation takes its columns, constraints and triggers with it;
+    /// dropping a column takes the constraints that use it.
     private static func invalidate(relation probe: Probe, in probes: inout [String: (Int, Probe)]) {
-        guard probe.kind == .relation else { return }
-        for (key, value) in probes where value.1.name == probe.name && value.1.kind != .relation {
-            probes.removeValue(forKey: key)
+        for (key, value) in probes where value.1.name == probe.name {
+            switch (probe.kind, value.1.kind) {
+            case (.relation, .relation): break
+            case (.relation, _), (.column, .constraint), (.column, .foreignKey): probes.removeValue(forKey: key)
+            default: break
+            }
         }
     }
 

@@ -1,0 +1,231 @@
+import Foundation
+
+/// Settings of one `gitgate apply` run.
+public struct ApplyOptions: Sendable {
+    /// Plan only: nothing is written anywhere, not even gitgate's ledger schema.
+    public var dryRun: Bool
+    /// How long to wait for another apply's lock before giving up.
+    public var lockWait: Duration
+    public var environment: [String: String]
+    /// gitgate's own ledger schema; tests pass other steps to exercise an upgrade.
+    public var ledgerSchema: [LedgerSchemaStep]
+
+    public init(dryRun: Bool = false, lockWait: Duration = .seconds(60),
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                ledgerSchema: [LedgerSchemaStep] = LedgerSchema.embedded) {
+        self.dryRun = dryRun
+        self.lockWait = lockWait
+        self.environment = environment
+        self.ledgerSchema = ledgerSchema
+    }
+}
+
+/// `gitgate apply`: plans, then applies the branch's pending migrations to one target, in
+/// version order, each with its ledger row, under the apply lock, stopping at the first failure.
+public struct Applier: Sendable {
+    public typealias Reviewer = @Sendable (_ migrations: [Migration], _ configuration: Configuration) -> [String: [Finding]]
+
+    public let inspection: Inspection
+    public let configuration: Configuration
+    public let target: Target
+    public var options: ApplyOptions
+    /// The lint step: findings per path; an error nobody allowed refuses the plan.
+    public var review: Reviewer
+
+    public init(inspection: Inspection, configuration: Configuration, target: Target, options: ApplyOptions = ApplyOptions(),
+                review: @escaping Reviewer = { Review.findings(for: $0, configuration: $1) }) {
+        self.inspection = inspection
+        self.configuration = configuration
+        self.target = target
+        self.options = options
+        self.review = review
+    }
+
+    /// Inspects the worktree around `path` and picks the target (`name`, else the only gated one).
+    public init(at path: String, target name: String?, options: ApplyOptions = ApplyOptions()) throws {
+        let inspector = try Inspector(at: path)
+        let inspection = try inspector.inspectWorktree()
+        let target = try Applier.chooseTarget(name, in: inspector.configuration, command: "apply")
+        self.init(inspection: inspection, configuration: inspector.configuration, target: target, options: options)
+    }
+
+    /// The named target, or the only gated one.
+    public static func chooseTarget(_ name: String?, in configuration: Configuration, command: String) throws -> Target {
+        if let name { return try configuration.target(named: name) }
+        let gated = configuration.gatedTargets
+        if gated.count == 1 { return gated[0] }
+        if configuration.targets.isEmpty {
+            throw GitGateError(.usage, "no target is configured: add [gitgate \"production\"] with a url to .gitgate, then run gitgate \(command) --target production")
+        }
+        let names = configuration.targets.map(\.name).joined(separator: ", ")
+        throw GitGateError(.usage, "which target? \(gated.isEmpty ? "none is gated" : "\(gated.count) are gated"); pass --target NAME (configured: \(names))")
+    }
+
+    /// gitgate writes only its own ledger: a team on Flyway's (or another tool's) keeps using that tool to apply.
+    static func requireGitgateLedger(_ configuration: Configuration, command: String) throws {
+        guard configuration.ledger == .gitgate else {
+            throw GitGateError(.refused, "gitgate \(command) records in gitgate's own ledger, but this repository uses gitgate.ledger = \(configuration.ledger.rawValue); apply with that tool (gitgate status reads its ledger), or set gitgate.ledger = gitgate")
+        }
+    }
+
+    // MARK: Planning
+
+    /// What would happen: each migration's state on the target, how it would run, lint
+    /// findings, and every reason to refuse. Read-only.
+    public func plan() throws -> ApplyPlan {
+        try Applier.requireGitgateLedger(configuration, command: "apply")
+        var refusals = inspection.conflicts.map { "\($0.message)" }
+
+        let check = TargetChecker(ledger: configuration.ledger, environment: options.environment)
+            .check([target], migrations: inspection.migrations)
+        guard let states = try check.first?.outcome.get() else {
+            throw GitGateError(.target, "target \(target.name): could not be checked; run gitgate doctor")
+        }
+        let session = try TargetSession(target, readOnly: true, environment: options.environment)
+        let schema = try LedgerSchema.status(session, steps: options.ledgerSchema)
+        if !schema.unknown.isEmpty {
+            refusals.append("target \(target.name): gitgate's ledger has schema version \(schema.unknown.joined(separator: ", ")), newer than this gitgate knows; upgrade gitgate")
+        }
+
+        let pending = inspection.migrations.filter { states[$0.version]?.state == .pending }
+        let findings = pending.isEmpty ? [:] : review(pending, configuration)
+        var items: [ApplyPlan.Item] = []
+        for migration in inspection.migrations {
+            let status = states[migration.version] ?? TargetStatus(.pending, "no state reported")
+            let prepared = try? PreparedMigration.prepare(migration).get()
+            var item = ApplyPlan.Item(migration: migration, status: status, action: .apply, note: nil,
+                                      transactional: prepared?.isTransactional ?? true, findings: findings[migration.path] ?? [])
+            switch status.state {
+            case .applied:
+                item.action = .skip
+                item.note = "already applied (\(status.detail))"
+            case .appliedByHand:
+                item.action = .skip
+                item.note = "applied by hand (\(status.detail)); record it with: gitgate record \(migration.version) --target \(target.name)"
+            case .modified:
+                item.action = .refuse
+                item.note = "\(migration.path) was changed after it was applied (\(status.detail)); restore the applied version and put the change in a new migration"
+            case .objectsMissing:
+                item.action = .refuse
+                item.note = "\(migration.path) is recorded on \(target.name) but \(status.detail); investigate that drift before applying anything"
+            case .pending:
+                item.note = refusal(for: migration, findings: item.findings)
+                if item.note != nil {
+                    item.action = .refuse
+                } else if let prepared, case .statements(let reason) = prepared.mode {
+                    item.note = "runs statement by statement, outside a transaction (\(reason))"
+                    if prepared.statements.count > 1 {
+                        item.note! += "; if one fails, the statements before it stay"
+                    }
+                }
+            }
+            if item.action == .refuse, let note = item.note { refusals.append(note) }
+            items.append(item)
+        }
+        return ApplyPlan(target: target, place: session.place, branch: inspection.branch, commit: inspection.head,
+                         items: items, ledgerSteps: schema.missing.map(\.version), refusals: refusals, dryRun: options.dryRun)
+    }
+
+    /// Why a pending migration cannot be applied now, or nil.
+    private func refusal(for migration: Migration, findings: [Finding]) -> String? {
+        if target.gate && migration.source != .committed {
+            return "\(migration.path) is not committed (\(migration.source.rawValue)): commit it before applying it to \(target.name), so the gated target gets exactly what will be merged"
+        }
+        if case .failure(let refusal) = PreparedMigration.prepare(migration) { return refusal.message }
+        let blocking = findings.filter(\.blocks)
+        guard let first = blocking.first else { return nil }
+        let more = blocking.count > 1 ? " (and \(blocking.count - 1) more lint error\(blocking.count == 2 ? "" : "s"))" : ""
+        return "\(migration.path):\(first.line): \(first.message) (\(first.rule))\(more); \(first.fix), or add '-- gitgate:allow \(first.rule) because <reason>' above the statement"
+    }
+
+    // MARK: Applying
+
+    /// Applies the plan's pending migrations. A migration the database refuses ends the run
+    /// with `failure` set (the earlier ones stay applied and recorded); problems reaching the
+    /// target, the lock, or the ledger schema are thrown.
+    public func apply(_ plan: ApplyPlan, progress: (ApplyEvent) -> Void = { _ in }) throws -> ApplyResult {
+        if let first = plan.refusals.first {
+            let more = plan.refusals.count > 1 ? " (and \(plan.refusals.count - 1) more)" : ""
+            throw GitGateError(.refused, "nothing applied: \(first)\(more)")
+        }
+        guard !plan.dryRun else {
+            return ApplyResult(target: target.name, place: plan.place, steps: [], ledgerSteps: [], failure: nil)
+        }
+        let session = try TargetSession(target, readOnly: false, environment: options.environment)
+        try ApplyLock.acquire(session, wait: options.lockWait) { progress(.waitingForLock($0)) }
+        defer { ApplyLock.release(session) }
+
+        let created = try LedgerSchema.upgrade(session, steps: options.ledgerSchema)
+        if !created.isEmpty { progress(.ledgerCreated(created)) }
+        // What another apply recorded while this one waited for the lock.
+        let recorded = try LedgerWriter.recordedChecksums(session, versions: plan.toApply.map(\.migration.version))
+
+        let runner = MigrationRunner(session: session, osUser: currentOSUser(environment: options.environment),
+                                     gitCommit: inspection.head, gitBranch: inspection.branch,
+                                     searchPath: try LedgerSchema.searchPathAvoidingLedger(session))
+        var steps: [ApplyResult.Step] = []
+        var failure: ApplyFailure?
+        for item in plan.items {
+            let migration = item.migration
+            var step = ApplyResult.Step(migration: migration, outcome: .skipped, durationMs: nil,
+                                        transactional: item.transactional, note: item.note)
+            if failure != nil {
+                if item.action == .apply {
+                    step.outcome = .notRun
+                    step.note = "not run: an earlier migration failed"
+                    steps.append(step)
+                }
+                continue
+            }
+            guard item.action == .apply else {
+                steps.append(step)
+                progress(.skipped(step))
+                continue
+            }
+            if let checksum = recorded[migration.version] {
+                if checksum == migration.checksum {
+                    step.note = "applied meanwhile by another gitgate apply"
+                    steps.append(step)
+                    progress(.skipped(step))
+                } else {
+                    step.outcome = .failed
+                    steps.append(step)
+                    failure = ApplyFailure(path: migration.path, line: nil,
+                                           message: "was recorded meanwhile with checksum \(checksum.prefix(12))…, not this file's",
+                                           sqlState: nil, consequence: "nothing of it was run; run gitgate status",
+                                           invalidIndexes: [], connectionLost: false)
+                }
+                continue
+            }
+            let prepared: PreparedMigration
+            switch PreparedMigration.prepare(migration, serverVersion: session.serverVersion) {
+            case .success(let ready): prepared = ready
+            case .failure(let refusal):
+                step.outcome = .failed
+                steps.append(step)
+                failure = ApplyFailure(path: migration.path, line: nil, message: refusal.message, sqlState: nil,
+                                       consequence: "nothing of it was run", invalidIndexes: [], connectionLost: false)
+                continue
+            }
+            step.transactional = prepared.isTransactional
+            switch try runner.run(prepared) {
+            case .success(let ms):
+                step.outcome = .applied
+                step.durationMs = ms
+                step.note = prepared.isTransactional ? nil : "outside a transaction"
+                steps.append(step)
+                progress(.applied(step))
+            case .failure(var failed):
+                let earlier = steps.filter { $0.outcome == .applied }.count
+                if earlier > 0 {
+                    failed.consequence += "; the \(earlier) migration\(earlier == 1 ? "" : "s") applied before it in this run stay\(earlier == 1 ? "s" : "") applied and recorded"
+                }
+                step.outcome = .failed
+                step.note = failed.message
+                steps.append(step)
+                failure = failed
+            }
+        }
+        return ApplyResult(target: target.name, place: session.place, steps: steps, ledgerSteps: created, failure: failure)
+    }
+}

@@ -1,0 +1,39 @@
+/// One row of gitgate.migrations (migrations/001_create_ledger.sql), as written by apply and record.
+struct LedgerRow: Sendable {
+    enum How: String, Sendable {
+        case applied, recorded
+    }
+
+    var migration: Migration
+    var osUser: String?
+    var gitCommit: String?
+    var gitBranch: String?
+    var durationMs: Int?
+    var how: How
+
+    /// The INSERT, as literals (the simple protocol takes no parameters). `db_user` is the
+    /// session's login user, whatever role the migration switched to.
+    var insert: String {
+        let values = [
+            sqlLiteral(migration.version), sqlLiteral(migration.name), sqlLiteral(migration.path),
+            sqlLiteral(migration.checksum), "session_user", osUser.map(sqlLiteral) ?? "NULL",
+            gitCommit.map(sqlLiteral) ?? "NULL", gitBranch.map(sqlLiteral) ?? "NULL",
+            durationMs.map(String.init) ?? "NULL", sqlLiteral(how.rawValue),
+        ]
+        return "INSERT INTO gitgate.migrations (version, name, path, checksum, db_user, os_user, git_commit, git_branch, duration_ms, how) VALUES (\(values.joined(separator: ", ")))"
+    }
+}
+
+enum LedgerWriter {
+    /// The checksums the ledger holds for `versions`; read under the apply lock, so a second
+    /// apply sees what the first one recorded while it waited.
+    static func recordedChecksums(_ session: TargetSession, versions: [String]) throws -> [String: String] {
+        guard !versions.isEmpty else { return [:] }
+        let list = versions.map(sqlLiteral).joined(separator: ", ")
+        var result: [String: String] = [:]
+        for row in try session.rows("SELECT version, checksum FROM gitgate.migrations WHERE version IN (\(list))") {
+            if let version = row[0] { result[version] = row[1] ?? "" }
+        }
+        return result
+    }
+}

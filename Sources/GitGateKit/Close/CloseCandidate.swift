@@ -1,0 +1,126 @@
+/// How a branch's work reached main.
+public enum MergeEvidence: String, Sendable, Codable {
+    /// main contains the branch's tip: a merge commit or a fast-forward.
+    case ancestor = "merged"
+    /// The commits are not on main but merging them would change nothing: a squash or rebase merge.
+    case changesOnMain = "changes-on-main"
+    /// main has held the branch's version of every file the branch changed (main changed some
+    /// of them since, so a merge would conflict, but no work of the branch is missing).
+    case filesOnMain = "files-on-main"
+
+    public var explanation: String {
+        switch self {
+        case .ancestor: return "main contains its tip"
+        case .changesOnMain: return "its changes are on main (squash or rebase merge)"
+        case .filesOnMain: return "main has held its version of every file it changed (main has changed some since)"
+        }
+    }
+}
+
+/// Why a worktree or branch is not closed. `code` is stable for scripts.
+public struct CloseRefusal: Sendable, Hashable, Codable {
+    /// `main-worktree`, `main-branch`, `checked-out`, `locked`, `in-progress`, `submodules`,
+    /// `uncommitted`, `not-merged`, `migration-not-on-main`, `migration-not-in-production`,
+    /// `could-not-check`, `unborn`.
+    public var code: String
+    public var message: String
+    /// Paths or commits the message is about, one per line.
+    public var details: [String]
+
+    public init(_ code: String, _ message: String, details: [String] = []) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    /// A target could not be asked: the answer is unknown, not "no" (exit 2).
+    public var isCouldNotCheck: Bool { code == "could-not-check" }
+}
+
+/// One migration the branch brought, and where each gated target stands with it.
+public struct CloseMigration: Sendable, Hashable {
+    public var version: String
+    public var path: String
+    public var states: [String: TargetStatus]
+
+    public init(version: String, path: String, states: [String: TargetStatus]) {
+        self.version = version
+        self.path = path
+        self.states = states
+    }
+}
+
+/// A worktree (with its branch) or a lone branch, and everything `gitgate close` found out
+/// about it before touching anything.
+public struct CloseCandidate: Sendable {
+    /// Nil for a worktree whose HEAD is detached.
+    public var branch: String?
+    /// The worktree's folder; nil for a branch that no worktree has checked out.
+    public var worktree: String?
+    /// git's name for the worktree (the folder under `.git/worktrees/`).
+    public var worktreeName: String?
+    /// The commit the branch (or detached HEAD) points at.
+    public var tip: String
+    public var tipSummary: String
+    /// How the work reached main; nil when it has not (or was not checked).
+    public var merge: MergeEvidence?
+    public var refusals: [CloseRefusal]
+    /// Ignored files that removing the worktree would delete.
+    public var ignored: [IgnoredGroup]
+    /// The migrations the branch added since it left main.
+    public var migrations: [CloseMigration]
+    public var notes: [String]
+    /// Things to do once it is closed (`gitgate record …`, deleting the remote branch).
+    public var afterwards: [String]
+    /// Whether the worktree's folder still exists.
+    public var folderExists: Bool
+
+    /// Worktree-relative paths of every ignored file seen, to notice changes before removing.
+    var ignoredPaths: Set<String> = []
+
+    public init(branch: String?, worktree: String?, worktreeName: String?, tip: String, tipSummary: String,
+                merge: MergeEvidence? = nil, refusals: [CloseRefusal] = [], ignored: [IgnoredGroup] = [],
+                migrations: [CloseMigration] = [], notes: [String] = [], afterwards: [String] = [],
+                folderExists: Bool = true) {
+        self.branch = branch
+        self.worktree = worktree
+        self.worktreeName = worktreeName
+        self.tip = tip
+        self.tipSummary = tipSummary
+        self.merge = merge
+        self.refusals = refusals
+        self.ignored = ignored
+        self.migrations = migrations
+        self.notes = notes
+        self.afterwards = afterwards
+        self.folderExists = folderExists
+    }
+
+    public var isClosable: Bool { merge != nil && refusals.isEmpty }
+
+    /// Ignored files that look like data: deleting them needs a person's yes or --include-ignored.
+    public var dataGroups: [IgnoredGroup] { ignored.filter { $0.data != nil } }
+
+    /// "worktree /path (branch feature)", "branch feature", "worktree /path (detached at abc1234)".
+    public var title: String {
+        let short = String(tip.prefix(7))
+        switch (worktree, branch) {
+        case let (path?, name?): return "worktree \(path) (branch \(name))"
+        case let (path?, nil): return "worktree \(path) (detached at \(short))"
+        case let (nil, name?): return "branch \(name)"
+        case (nil, nil): return "commit \(short)"
+        }
+    }
+
+    /// The one command that brings the branch back after it is deleted.
+    public var restoreCommand: String? {
+        branch.map { "git branch \($0) \(tip)" }
+    }
+
+    /// The one-line reason for a refusal message: the first, and how many more.
+    public var refusalSummary: String {
+        guard let first = refusals.first else { return "" }
+        let more = refusals.count > 1 ? " (and \(refusals.count - 1) more reason\(refusals.count == 2 ? "" : "s") above)" : ""
+        return first.message + more
+    }
+}

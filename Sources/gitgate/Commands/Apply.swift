@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import GitGateKit
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply this branch's pending migrations to a target, in order, each recorded in gitgate's ledger.",
+        discussion: """
+        First the plan: the target (without its password), each migration of the branch and what will happen \
+        to it, lint findings. An error-level finding that no '-- gitgate:allow RULE because …' comment allows, \
+        a migration changed after it was applied, or an uncommitted migration for a gated target refuses the \
+        whole plan. On a terminal you confirm before a gated target is changed; scripts pass --yes.
+
+        Each migration runs in one transaction together with its row in gitgate.migrations (created on first \
+        use), under lock_timeout/statement_timeout (gitgate.<target>.applyLockTimeout, applyStatementTimeout). \
+        A migration that cannot run in a transaction (CREATE INDEX CONCURRENTLY, …) or says \
+        '-- gitgate:no-transaction' runs statement by statement and is recorded after its last statement. \
+        A file wrapped whole in BEGIN; … COMMIT; runs without that wrapper; other BEGIN/COMMIT is refused. \
+        A session advisory lock keeps two applies apart: the second waits (--lock-wait), then skips what \
+        the first applied. The first failure stops the run: that migration leaves nothing and is not \
+        recorded, the ones before it stay. Run it again after a fix, a kill or a lost connection.
+
+        Exit status: 0 applied (or nothing to do), 1 refused or a migration failed, 2 the target could not \
+        be reached or the lock not taken, 64 usage (e.g. no terminal to confirm and no --yes).
+        """
+    )
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "The target to apply to (default: the only gated target).")
+    var target: String?
+
+    @Flag(help: "Show the plan and change nothing, not even gitgate's ledger schema.")
+    var dryRun = false
+
+    @Flag(help: "Do not ask for confirmation (for scripts and CI).")
+    var yes = false
+
+    @Option(help: ArgumentHelp("How long to wait for another apply on the same database.", valueName: "duration"))
+    var lockWait = "60s"
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        guard let waitMs = Configuration.parseDuration(lockWait) else {
+            throw GitGateError(.usage, "--lock-wait \(lockWait) is not a duration; write e.g. 30s, 500ms or 2m")
+        }
+        let options = ApplyOptions(dryRun: dryRun, lockWait: .milliseconds(waitMs))
+        let applier = try Applier(at: location.path, target: target, options: options)
+        let plan = try applier.plan()
+        let style = Style.forTerminal()
+        let json = format == .json
+        if !json { Console.out(ApplyReport.plan(plan, style: style)) }
+
+        guard !plan.isRefused, !plan.toApply.isEmpty, !dryRun else {
+            if json { Console.out(ApplyReport.json(plan, result: nil)) }
+            throw ExitCode(plan.isRefused ? ExitStatus.blocked : ExitStatus.success)
+        }
+        if plan.needsConfirmation && !yes {
+            guard Console.isInteractive else {
+                if json { Console.out(ApplyReport.json(plan, result: nil)) }
+                throw GitGateError(.usage, "\(plan.target.name) is a gated target and there is no terminal to confirm on; pass --yes to apply \(plan.toApply.count) migration\(plan.toApply.count == 1 ? "" : "s") (see the plan above, or --dry-run)")
+            }
+            guard Console.confirm("Apply \(plan.toApply.count) migration\(plan.toApply.count == 1 ? "" : "s") to \(plan.target.name)?") else {
+                Console.error("gitgate: not confirmed; nothing was applied")
+                throw ExitCode(ExitStatus.blocked)
+            }
+        }
+
+        // Progress as it happens: on stdout with the text report, on stderr when stdout is JSON.
+        let progressStyle = json ? Style.forTerminal(fileDescriptor: 2) : style
+        let result = try applier.apply(plan) { event in
+            let line = ApplyReport.event(event, style: progressStyle)
+            if json { Console.error(line) } else { Console.out(line) }
+        }
+        if json {
+            Console.out(ApplyReport.json(plan, result: result))
+        } else if result.failure != nil {
+            Console.error(ApplyReport.summary(result, style: Style.forTerminal(fileDescriptor: 2)))
+        } else {
+            Console.out(ApplyReport.summary(result, style: style))
+        }
+        throw ExitCode(result.exitCode)
+    }
+}
