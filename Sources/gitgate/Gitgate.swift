@@ -29,6 +29,7 @@ struct Gitgate: ParsableCommand {
             Status.self,
             Init.self,
             Doctor.self,
+            Lint.self,
         ]
     )
 
