@@ -1,4 +1,5 @@
 import Foundation
+import GitGateKit
 import Postgres
 import Testing
 import TestSupport
@@ -70,6 +71,15 @@ struct LintCLITests {
         #expect(lines.count == 2)
         #expect(lines[0].hasPrefix("::error file=002_cleanup.sql,line=2,title=delete-without-where::DELETE FROM users without WHERE"))
         #expect(lines[1].hasPrefix("::warning file=003_index.sql,line=2,title=index-without-concurrently::"))
+    }
+
+    @Test func rulesAreListed() throws {
+        let scratch = try folder([:])
+        let result = try GitGateBinary.run(["lint", "--rules"], in: scratch.path)
+        #expect(result.status == 0)
+        let names = result.output.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(names == Rule.allCases.map(\.rawValue))
+        #expect(result.stdout.contains("delete-without-where"))
     }
 
     @Test func unreadableFilesExitTwoAndTheRestIsStillReviewed() throws {

@@ -69,7 +69,7 @@ struct Linter {
             state.new = TableSet()
             newViews = TableSet()
         }
-        let script: SQLScript
+        let script: ReviewScript
         switch parsed {
         case .notText(let line, let reason):
             add(.notText, at: Site(file: file, path: path, line: line, allows: []),
@@ -86,7 +86,6 @@ struct Linter {
         }
 
         lintAllows(script, path: path, file: file)
-        let attached = CommentAttachment.attach(script)
         // Views this file creates, by statement, so that a DROP VIEW followed by its re-creation is no loss.
         var viewCreations: [(name: QualifiedName, statement: Int)] = []
         for (index, statement) in script.statements.enumerated() {
@@ -98,15 +97,15 @@ struct Linter {
 
         var transactionBegan: Int?
         for (index, statement) in script.statements.enumerated() {
-            let site = Site(file: file, path: path, line: statement.line, allows: attached[index].compactMap(Allow.init))
+            let site = Site(file: file, path: path, line: statement.line, allows: statement.allows)
             switch statement.transactionControl {
             case .begin?: transactionBegan = statement.line
             case .commit?, .rollback?, .prepareTransaction?: transactionBegan = nil
             default: break
             }
-            if let began = transactionBegan, !statement.canRunInTransaction {
+            if let began = transactionBegan, let refused = statement.refusedInTransaction {
                 add(.concurrentlyInTransaction, at: site,
-                    "\(Self.describe(statement)) cannot run inside a transaction block, and this file opens one with BEGIN on line \(began): PostgreSQL will refuse it",
+                    "\(refused) cannot run inside a transaction block, and this file opens one with BEGIN on line \(began): PostgreSQL will refuse it",
                     fix: "move it after COMMIT, or into a migration of its own without BEGIN/COMMIT")
             }
             for effect in statement.effects {
@@ -124,7 +123,7 @@ struct Linter {
 
     // MARK: Rules, per effect
 
-    private mutating func check(_ effect: Effect, statement: Statement, at site: Site,
+    private mutating func check(_ effect: Effect, statement: ReviewScript.Statement, at site: Site,
                                 recreatedLater: (QualifiedName) -> Bool) {
         switch (effect.action, effect.object) {
         case (.drop, let object):
@@ -301,24 +300,26 @@ struct Linter {
                 "no index starts with \(key.table)(\(columns)), the foreign key's columns: deleting or updating a referenced row scans \(key.table), and joins on it are slow",
                 fix: "CREATE INDEX \(key.isNew ? "" : "CONCURRENTLY ")ON \(key.table) (\(columns))", pending: pending)
         }
-        candidates.sort { ($0.file, $0.finding.line) < ($1.file, $1.finding.line) }
+        // Stable: findings on one line keep the order the rules found them in.
+        candidates = candidates.enumerated()
+            .sorted { ($0.element.file, $0.element.finding.line, $0.offset) < ($1.element.file, $1.element.finding.line, $1.offset) }
+            .map(\.element)
     }
 
     // MARK: Suppression comments
 
-    private mutating func lintAllows(_ script: SQLScript, path: String, file: Int) {
-        for comment in script.comments {
-            guard let allow = Allow(comment) else { continue }
+    private mutating func lintAllows(_ script: ReviewScript, path: String, file: Int) {
+        for (allow, text) in script.allowComments {
             let site = Site(file: file, path: path, line: allow.line, allows: [])
             if allow.reason == nil {
                 add(.allowWithoutReason, at: site,
-                    "'\(comment.content)' gives no reason, so it allows nothing",
+                    "'\(text)' gives no reason, so it allows nothing",
                     fix: "write '-- gitgate:allow \(allow.rules.first ?? "RULE") because <why this is safe>'")
             }
             let unknown = allow.rules.filter { Rule(rawValue: $0)?.canBeAllowed != true }
             if allow.rules.isEmpty || !unknown.isEmpty {
                 let named = unknown.isEmpty ? "names no rule" : "names \(unknown.joined(separator: ", ")), which gitgate:allow cannot silence"
-                add(.allowUnknownRule, at: site, "'\(comment.content)' \(named)",
+                add(.allowUnknownRule, at: site, "'\(text)' \(named)",
                     fix: "name the rule as the finding shows it, e.g. destructive-drop")
             }
         }
@@ -337,19 +338,6 @@ struct Linter {
     private mutating func addLock(_ rule: Rule, _ table: QualifiedName, at site: Site, _ message: String, fix: String) {
         add(rule, at: site, message, fix: fix)
         candidates[candidates.count - 1].lockTable = table
-    }
-
-    private static func describe(_ statement: Statement) -> String {
-        switch statement.kind {
-        case "IndexStmt": return "CREATE INDEX CONCURRENTLY"
-        case "DropStmt": return "DROP INDEX CONCURRENTLY"
-        case "ReindexStmt": return "REINDEX CONCURRENTLY"
-        case "AlterTableStmt": return "DETACH PARTITION CONCURRENTLY"
-        case "VacuumStmt": return "VACUUM"
-        default:
-            let words = statement.text.split(whereSeparator: \.isWhitespace).prefix(3)
-            return words.joined(separator: " ").uppercased()
-        }
     }
 }
 

@@ -12,9 +12,51 @@ public struct ReviewFile: Sendable, Hashable {
     }
 }
 
+/// What the review needs of a parsed file. Built on the thread that parsed it, so the parse
+/// trees are freed there too, in parallel.
+struct ReviewScript: Sendable {
+    struct Statement: Sendable {
+        var line: Int
+        /// The parse tree's node tag, e.g. `CreateStmt`.
+        var kind: String
+        var effects: [Effect]
+        var transactionControl: TransactionControl?
+        /// What PostgreSQL calls it when it refuses it inside a transaction block, else nil.
+        var refusedInTransaction: String?
+        /// The `gitgate:allow` comments on its line or above it.
+        var allows: [Allow]
+    }
+
+    var statements: [Statement]
+    /// Every `gitgate:allow` comment of the file, with its text.
+    var allowComments: [(allow: Allow, text: String)]
+
+    init(_ script: SQLScript) {
+        let attached = CommentAttachment.attach(script)
+        statements = script.statements.enumerated().map { index, statement in
+            Statement(line: statement.line, kind: statement.kind, effects: statement.effects,
+                      transactionControl: statement.transactionControl,
+                      refusedInTransaction: statement.canRunInTransaction ? nil : Self.describe(statement),
+                      allows: attached[index].compactMap(Allow.init))
+        }
+        allowComments = script.comments.compactMap { comment in Allow(comment).map { ($0, comment.content) } }
+    }
+
+    private static func describe(_ statement: SQL.Statement) -> String {
+        switch statement.kind {
+        case "IndexStmt": return "CREATE INDEX CONCURRENTLY"
+        case "DropStmt": return "DROP INDEX CONCURRENTLY"
+        case "ReindexStmt": return "REINDEX CONCURRENTLY"
+        case "AlterTableStmt": return "DETACH PARTITION CONCURRENTLY"
+        case "VacuumStmt": return "VACUUM"
+        default: return statement.text.split(whereSeparator: \.isWhitespace).prefix(3).joined(separator: " ").uppercased()
+        }
+    }
+}
+
 /// A file read and parsed, or why it could not be.
 enum ParsedFile: Sendable {
-    case script(SQLScript)
+    case script(ReviewScript)
     /// Not UTF-8, or binary (a NUL byte): the line of the first offending byte.
     case notText(line: Int, reason: String)
     case syntaxError(SQLError)
@@ -24,12 +66,13 @@ enum ParsedFile: Sendable {
             self = .notText(line: Self.line(of: nul - contents.startIndex, in: contents), reason: "it contains a NUL byte (a binary file?)")
             return
         }
-        if let bad = Self.firstInvalidUTF8(contents) {
+        guard let text = String(validating: contents, as: UTF8.self) else {
+            let bad = Self.firstInvalidUTF8(contents) ?? 0
             self = .notText(line: Self.line(of: bad, in: contents), reason: "it is not valid UTF-8 (byte \(bad + 1))")
             return
         }
         do {
-            self = .script(try SQLScript.parse(String(decoding: contents, as: UTF8.self)))
+            self = .script(ReviewScript(try SQLScript.parse(text)))
         } catch {
             self = .syntaxError(error)
         }

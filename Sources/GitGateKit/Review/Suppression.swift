@@ -12,6 +12,8 @@ struct Allow: Sendable, Hashable {
 
     /// nil unless the comment is an allow.
     init?(_ comment: Comment) {
+        // Most comments are not allows: look for the marker before building the content.
+        guard Self.mentionsMarker(comment.text) else { return nil }
         let content = comment.content
         guard content.lowercased().hasPrefix(Self.marker) else { return nil }
         let rest = content.dropFirst(Self.marker.count)
@@ -30,6 +32,26 @@ struct Allow: Sendable, Hashable {
     }
 
     func covers(_ rule: String) -> Bool { rules.contains(rule) }
+
+    /// `gitgate:allow` anywhere in `text`, case-insensitively.
+    static func mentionsMarker(_ text: String) -> Bool {
+        // Bytes, not Foundation's String.contains: that bridges every comment to NSString.
+        let bytes = Array(text.utf8)
+        let marker = Array(Self.marker.utf8)
+        guard bytes.count >= marker.count else { return false }
+        for start in 0...(bytes.count - marker.count) {
+            var matches = true
+            for (offset, expected) in marker.enumerated() {
+                let byte = bytes[start + offset]
+                if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != expected {
+                    matches = false
+                    break
+                }
+            }
+            if matches { return true }
+        }
+        return false
+    }
 }
 
 /// Which comments speak for which statement: its leading comments, those inside it, and one

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GitGateKit
 
 struct Lint: ParsableCommand {
@@ -37,7 +38,19 @@ struct Lint: ParsableCommand {
     @Argument(help: ArgumentHelp("Migration files or folders, in the order they run.", valueName: "path"))
     var paths: [String] = []
 
+    @Flag(help: "List the rules, their default severity and what each catches, then exit.")
+    var rules = false
+
     func run() throws {
+        if rules {
+            let width = Rule.allCases.map(\.rawValue.count).max() ?? 0
+            for rule in Rule.allCases {
+                let name = rule.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                let severity = rule.isLockRule ? "warning (error on large tables with --target)" : rule.severity.rawValue
+                Console.out("\(name)  \(rule.summary) [\(severity)]")
+            }
+            return
+        }
         let outcome = try LintService.run(paths: paths, in: location.path, target: target)
         for (path, reason) in outcome.unreadable {
             Console.error("gitgate: \(path): \(reason); check the path")
