@@ -45,16 +45,40 @@ public struct LintReport: Sendable {
 
     // MARK: JSON: the stable contract
 
-    private struct JSONLint: Encodable {
-        var findings: [Finding]
+    /// `{"findings": [{"allowedBecause"?, "fix", "line", "message", "path", "rule", "severity"}]}`,
+    /// keys sorted, one finding per line. Written by hand: JSONEncoder costs more than the review
+    /// of a small file.
+    public func json() -> String {
+        guard !outcome.findings.isEmpty else { return "{\"findings\": []}" }
+        var out = "{\"findings\": [\n"
+        for (index, finding) in outcome.findings.enumerated() {
+            out += "  {"
+            if let because = finding.allowedBecause { out += "\"allowedBecause\": \(Self.quote(because)), " }
+            out += "\"fix\": \(Self.quote(finding.fix)), \"line\": \(finding.line), \"message\": \(Self.quote(finding.message)), "
+            out += "\"path\": \(Self.quote(finding.path)), \"rule\": \(Self.quote(finding.rule)), "
+            out += "\"severity\": \(Self.quote(finding.severity.rawValue))}"
+            out += index == outcome.findings.count - 1 ? "\n" : ",\n"
+        }
+        return out + "]}"
     }
 
-    /// `{"findings": [{"path", "rule", "severity", "line", "message", "fix", "allowedBecause"?}]}`.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(JSONLint(findings: outcome.findings))) ?? Data("{\"findings\": []}".utf8)
-        return String(decoding: data, as: UTF8.self)
+    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     // MARK: GitHub Actions workflow commands

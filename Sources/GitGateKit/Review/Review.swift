@@ -47,11 +47,11 @@ public struct Reviewer: Sendable {
     /// Files parse independently: libpg_query keeps its state per thread.
     static func parse(_ files: [ReviewFile]) -> [ParsedFile] {
         guard files.count > 1 else { return files.map { ParsedFile($0.contents) } }
-        let results = ParsedFiles(count: files.count)
+        let results = Slots<ParsedFile>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             results.set(index, ParsedFile(files[index].contents))
         }
-        return results.values
+        return results.values.map { $0! }
     }
 
     private func resolveWithHistory(_ candidates: inout [Candidate]) throws {
@@ -169,17 +169,21 @@ public enum Review {
 }
 
 /// Results written from concurrent iterations, each to its own slot.
-private final class ParsedFiles: @unchecked Sendable {
-    private var slots: [ParsedFile?]
+final class Slots<Value: Sendable>: @unchecked Sendable {
+    private var slots: [Value?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: ParsedFile) {
+    func set(_ index: Int, _ value: Value) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
 
-    var values: [ParsedFile] { slots.map { $0! } }
+    var values: [Value?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
 }
