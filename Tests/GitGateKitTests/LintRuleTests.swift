@@ -181,6 +181,14 @@ struct LintRuleTests {
         #expect(later.contains { $0.rule == "foreign-key-unknown-table" && $0.path == "001.sql" })
     }
 
+    @Test func createTableIfNotExistsOfAnExistingTableDoesNotMakeItNew() throws {
+        let findings = try lint(existingSchema, """
+            CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);
+            CREATE INDEX users_name ON users (name);
+            """)
+        #expect(findings.contains { $0.rule == "index-without-concurrently" && $0.line == 2 })
+    }
+
     @Test func eachNamedFileIsHistoryForTheNextButOnlyTheSameFileMakesATableNew() throws {
         // 001 creates users; 002 indexing it is a lock on an existing table (001 is presumably applied).
         let named = try lint(existingSchema, "CREATE INDEX users_name ON users (name);")

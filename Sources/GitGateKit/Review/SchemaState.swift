@@ -55,9 +55,11 @@ struct SchemaState: Sendable {
     mutating func apply(_ effect: Effect, markNew: Bool) {
         switch (effect.action, effect.object) {
         case (.create, .table(let table)), (.createIfNotExists, .table(let table)), (.createOrReplace, .table(let table)):
+            // IF NOT EXISTS on a table an earlier migration made leaves that table (and its rows) as it was.
+            let alreadyThere = effect.action == .createIfNotExists && existing.contains(table)
             existing.insert(table)
             gone.remove(table)
-            if markNew { new.insert(table) }
+            if markNew && !alreadyThere { new.insert(table) }
             if case .table(let definition) = effect.detail {
                 for constraint in definition.allConstraints where constraint.kind.buildsIndex {
                     addIndex(table, constraint.columns)
