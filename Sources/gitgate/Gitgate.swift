@@ -27,17 +27,17 @@ struct Gitgate: ParsableCommand {
         version: GitGateVersion.string,
         subcommands: [
             Status.self,
-            Init.self,
-            Doctor.self,
-            Close.self,
-            DemoCommand.self,
+            Lint.self,
             Apply.self,
             Record.self,
+            Close.self,
             Install.self,
             Uninstall.self,
-            HookCommand.self,
             Check.self,
-            Lint.self,
+            HookCommand.self,
+            Init.self,
+            Doctor.self,
+            DemoCommand.self,
         ]
     )
 

@@ -32,7 +32,7 @@ public final class Demo: @unchecked Sendable {
         installSignalHandlers()
         defer { cleanUp() }
 
-        say(style.bold("gitgate demo") + ": a branch adds two migrations; main must not get them before production does.\n")
+        say(style.bold("gitgate demo") + ": a branch adds two migrations; main must not get them before production does.")
         let cluster: LocalCluster
         do {
             cluster = try LocalCluster()

@@ -82,8 +82,11 @@ public struct TargetChecker: Sendable {
 
     static func state(entry: LedgerEntry?, probes: [Probe], missing: [Probe], creates: Bool, ledger: LedgerKind,
                       ledgerNote: String?, parses: Bool) -> TargetStatus {
-        let missingText = missing.prefix(3).map { $0.present ? "\($0.label) does not exist" : "\($0.label) still exists" }
-            .joined(separator: "; ") + (missing.count > 3 ? "; and \(missing.count - 3) more" : "")
+        // A missing table explains its missing columns and constraints: name the table only.
+        let missingRelations = Set(missing.filter { $0.kind == .relation && $0.present }.map(\.name))
+        let shown = missing.filter { $0.kind == .relation || !missingRelations.contains($0.name) }
+        let missingText = shown.prefix(3).map { $0.present ? "\($0.label) does not exist" : "\($0.label) still exists" }
+            .joined(separator: "; ") + (shown.count > 3 ? "; and \(shown.count - 3) more" : "")
         if let entry {
             if entry.failed { return TargetStatus(.pending, "\(entry.detail); the ledger says that run did not finish") }
             if case .differs(let recorded) = entry.checksum {
