@@ -17,3 +17,18 @@ struct LocationOptions: ParsableArguments {
         return directory.hasPrefix("/") ? directory : base + "/" + directory
     }
 }
+
+/// `--lock-wait`, shared by the commands that take gitgate's apply lock.
+struct LockWaitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("How long to wait for another gitgate apply on the same database.", valueName: "duration"))
+    var lockWait = "60s"
+
+    var duration: Duration {
+        get throws {
+            guard let ms = Configuration.parseDuration(lockWait) else {
+                throw GitGateError(.usage, "--lock-wait \(lockWait) is not a duration; write e.g. 30s, 500ms or 2m")
+            }
+            return .milliseconds(ms)
+        }
+    }
+}

@@ -43,10 +43,15 @@ public struct Applier: Sendable {
 
     /// Inspects the worktree around `path` and picks the target (`name`, else the only gated one).
     public init(at path: String, target name: String?, options: ApplyOptions = ApplyOptions()) throws {
+        let (inspection, configuration, target) = try Applier.context(at: path, target: name, command: "apply")
+        self.init(inspection: inspection, configuration: configuration, target: target, options: options)
+    }
+
+    /// The worktree's inspection, its configuration and the chosen target: what apply and record start from.
+    static func context(at path: String, target name: String?, command: String) throws -> (Inspection, Configuration, Target) {
         let inspector = try Inspector(at: path)
         let inspection = try inspector.inspectWorktree()
-        let target = try Applier.chooseTarget(name, in: inspector.configuration, command: "apply")
-        self.init(inspection: inspection, configuration: inspector.configuration, target: target, options: options)
+        return (inspection, inspector.configuration, try chooseTarget(name, in: inspector.configuration, command: command))
     }
 
     /// The named target, or the only gated one.

@@ -17,10 +17,8 @@ public struct Recorder: Sendable {
     }
 
     public init(at path: String, target name: String?, options: ApplyOptions = ApplyOptions()) throws {
-        let inspector = try Inspector(at: path)
-        let inspection = try inspector.inspectWorktree()
-        let target = try Applier.chooseTarget(name, in: inspector.configuration, command: "record")
-        self.init(inspection: inspection, configuration: inspector.configuration, target: target, options: options)
+        let (inspection, configuration, target) = try Applier.context(at: path, target: name, command: "record")
+        self.init(inspection: inspection, configuration: configuration, target: target, options: options)
     }
 
     public struct Outcome: Sendable {

@@ -36,17 +36,13 @@ struct Apply: ParsableCommand {
     @Flag(help: "Do not ask for confirmation (for scripts and CI).")
     var yes = false
 
-    @Option(help: ArgumentHelp("How long to wait for another apply on the same database.", valueName: "duration"))
-    var lockWait = "60s"
+    @OptionGroup var lock: LockWaitOptions
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
     func run() throws {
-        guard let waitMs = Configuration.parseDuration(lockWait) else {
-            throw GitGateError(.usage, "--lock-wait \(lockWait) is not a duration; write e.g. 30s, 500ms or 2m")
-        }
-        let options = ApplyOptions(dryRun: dryRun, lockWait: .milliseconds(waitMs))
+        let options = ApplyOptions(dryRun: dryRun, lockWait: try lock.duration)
         let applier = try Applier(at: location.path, target: target, options: options)
         let plan = try applier.plan()
         let style = Style.forTerminal()

@@ -26,17 +26,13 @@ struct Record: ParsableCommand {
     @Flag(help: "Also record migrations whose effects the catalog cannot confirm (data-only changes).")
     var unverified = false
 
-    @Option(help: ArgumentHelp("How long to wait for a gitgate apply on the same database.", valueName: "duration"))
-    var lockWait = "60s"
+    @OptionGroup var lock: LockWaitOptions
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
     func run() throws {
-        guard let waitMs = Configuration.parseDuration(lockWait) else {
-            throw GitGateError(.usage, "--lock-wait \(lockWait) is not a duration; write e.g. 30s, 500ms or 2m")
-        }
-        let recorder = try Recorder(at: location.path, target: target, options: ApplyOptions(lockWait: .milliseconds(waitMs)))
+        let recorder = try Recorder(at: location.path, target: target, options: ApplyOptions(lockWait: try lock.duration))
         let outcome = try recorder.record(versions, unverified: unverified)
         switch format {
         case .json: Console.out(ApplyReport.json(outcome))
