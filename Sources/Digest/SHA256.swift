@@ -5,15 +5,7 @@ import Foundation
 public enum SHA256 {
     /// The lowercase hex digest of `data`.
     public static func hex(_ data: some DataProtocol) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        let bytes = Array(data)
-        bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                // The one-shot function cannot fail for in-memory input.
-                _ = CCrypto.SHA256(input.baseAddress, input.count, output.baseAddress)
-            }
-        }
-        return hexString(digest)
+        digest(data, length: Int(SHA256_DIGEST_LENGTH)) { CCrypto.SHA256($0, $1, $2) }
     }
 
     public static func hex(_ string: String) -> String { hex(Data(string.utf8)) }
@@ -22,24 +14,24 @@ public enum SHA256 {
 /// SHA-1, only to compare with ledgers that record it (sqitch's script_hash).
 public enum SHA1 {
     public static func hex(_ data: some DataProtocol) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        let bytes = Array(data)
-        bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                _ = CCrypto.SHA1(input.baseAddress, input.count, output.baseAddress)
-            }
-        }
-        return hexString(digest)
+        digest(data, length: Int(SHA_DIGEST_LENGTH)) { CCrypto.SHA1($0, $1, $2) }
     }
 }
 
-func hexString(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    out.reserveCapacity(bytes.count * 2)
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0xF)])
+/// Runs one of OpenSSL's one-shot digest functions (they cannot fail for in-memory input).
+private func digest(_ data: some DataProtocol, length: Int,
+                    _ function: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?) -> String {
+    var output = [UInt8](repeating: 0, count: length)
+    let bytes = Array(data)
+    bytes.withUnsafeBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { out in _ = function(input.baseAddress, input.count, out.baseAddress) }
     }
-    return String(decoding: out, as: UTF8.self)
+    let digits = Array("0123456789abcdef".utf8)
+    var hex = [UInt8]()
+    hex.reserveCapacity(length * 2)
+    for byte in output {
+        hex.append(digits[Int(byte >> 4)])
+        hex.append(digits[Int(byte & 0xF)])
+    }
+    return String(decoding: hex, as: UTF8.self)
 }
