@@ -13,15 +13,17 @@ struct Gitgate: ParsableCommand {
         git hooks) until it does. Configuration lives in .gitgate at the repository root.
 
         Typical day:
-          gitgate status                     where this branch stands (READY TO MERGE or BLOCKED)
-          gitgate apply --target production  apply the pending migrations, recorded
-          git merge feature                  on main: the hooks run the same check
-          gitgate close                      remove the merged worktree and branch safely
+          gitgate status           where this branch stands: READY TO MERGE or BLOCKED
+          gitgate lint             review the branch's migrations
+          gitgate apply            apply the pending migrations, recorded
+          git merge feature        on main: the hooks run the same check
+          gitgate close feature    remove the merged worktree and branch safely
 
         Exit codes (every command):
           0   ready / success
           1   blocked, findings at error level, or refused
-          2   could not check (unreachable, auth, timeout, bad configuration): hooks treat it as blocked
+          2   could not check (unreachable, auth, timeout, bad configuration);
+              hooks treat it as blocked
           64  usage error
         """,
         version: GitGateVersion.string,
