@@ -25,8 +25,8 @@ struct ReliabilityGateTests {
                                            sourceLocation: SourceLocation = #_sourceLocation) throws {
         let before = try gated.mainTip
         let merge = try gated.repo.gitResult("merge", "--no-ff", "-m", "Merge feature", "feature", env: extra)
-        #expect(!merge.succeeded, "merge allowed: \(merge.output)", sourceLocation: sourceLocation)
-        #expect(!merge.output.contains("Fatal error"), sourceLocation: sourceLocation)
+        #expect(!merge.succeeded, "merge allowed: \(merge.stderr)", sourceLocation: sourceLocation)
+        #expect(!(merge.stdout + merge.stderr).contains("Fatal error"), sourceLocation: sourceLocation)
         _ = try? gated.repo.gitResult("merge", "--abort")
         #expect(try gated.mainTip == before, "main moved", sourceLocation: sourceLocation)
     }
@@ -134,19 +134,20 @@ final class SilentListener: @unchecked Sendable {
     let port: Int
 
     init() throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        try #require(bound == 0 && listen(descriptor, 16) == 0, "cannot listen")
+        try #require(bound == 0 && listen(fd, 16) == 0, "cannot listen")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
+        descriptor = fd
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 

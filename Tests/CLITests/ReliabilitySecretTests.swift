@@ -54,12 +54,12 @@ struct ReliabilitySecretTests {
                 let result = try GitGateBinary.run(command, in: worktree, environment: repo.environment, extra: env)
                 expectNoCrash(result)
                 #expect(result.status != 0 || command == ["close"] || command == ["doctor"], "\(command) passed with \(url)")
-                #expect(!result.output.contains(Self.password), "\(command) showed the password: \(result.output)")
+                #expect(!(result.stdout + result.stderr).contains(Self.password), "\(command) showed the password: \(result.stdout)\(result.stderr)")
             }
             let mainBefore = try repo.sha("refs/heads/main")
             let merge = try repo.gitResult("merge", "--no-ff", "-m", "merge", "feature", env: env)
             #expect(!merge.succeeded, "the hooks let a merge through with \(url)")
-            #expect(!merge.output.contains(Self.password), "the hook showed the password: \(merge.output)")
+            #expect(!(merge.stdout + merge.stderr).contains(Self.password), "the hook showed the password: \(merge.stderr)")
             _ = try? repo.gitResult("merge", "--abort")
             #expect(try repo.sha("refs/heads/main") == mainBefore)
         }
@@ -77,7 +77,7 @@ struct ReliabilitySecretTests {
         for command in [["status"], ["doctor"], ["apply", "--yes"], ["check", "--base", "main", "--head", "main"]] {
             let result = try GitGateBinary.run(command, in: repo.path, environment: repo.environment)
             expectCleanFailure(result)
-            #expect(!result.output.contains(Self.password), "\(command): \(result.output)")
+            #expect(!(result.stdout + result.stderr).contains(Self.password), "\(command): \(result.stdout)\(result.stderr)")
         }
     }
 }
