@@ -247,10 +247,17 @@ extension Configuration {
         let units: [(String, Int)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("min", 60_000)]
         for (suffix, scale) in units.sorted(by: { $0.0.count > $1.0.count }) where text.hasSuffix(suffix) {
             guard let number = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number >= 0 else { return nil }
-            return number * scale
+            return scaled(number, scale)
         }
         guard let seconds = Int(text), seconds >= 0 else { return nil }
-        return seconds * 1_000
+        return scaled(seconds, 1_000)
+    }
+
+    /// Durations past PostgreSQL's limit for timeouts (int32 ms, ~24 days) are not durations
+    /// anyone means; refusing them also keeps the arithmetic from overflowing (a crash).
+    private static func scaled(_ number: Int, _ scale: Int) -> Int? {
+        let (ms, overflow) = number.multipliedReportingOverflow(by: scale)
+        return overflow || ms > Int(Int32.max) ? nil : ms
     }
 
     static func normalizeFolder(_ folder: String) -> String {
