@@ -31,7 +31,7 @@ struct ReliabilityInputTests {
         "[gitgate]\n\tmigrations = migrations\n\tlargeTableRows = lots\n",
         "[gitgate]\n\tmigrations = migrations\n[gitgate \"production\"]\n\turl = postgresql://u:literal-pass@h/db\n",
         "[gitgate]\n\tmigrations = migrations\n[gitgate \"production\"]\n\tgate = true\n",
-        // Left out, open: a .gitgate starting with binary bytes (NUL…) passes as if empty (exit 0).
+        "\u{0}\u{1}\u{2}[gitgate]\n\tmigrations = migrations\n",
         "[gitgate]\n\tmigrations = migrations\n\tmainBranch = \"no such branch\"\n",
     ]
 

@@ -122,6 +122,12 @@ extension Configuration {
     private static func load(from repository: Repository, root: String, file filePath: String?,
                              folderExists: (String) -> Bool) throws -> Configuration {
         let hasFile = filePath != nil
+        // libgit2 stops reading at a NUL byte, so a binary file would read as empty: every
+        // setting silently default. Refuse what is not text.
+        if let filePath, let bytes = FileManager.default.contents(atPath: filePath),
+           bytes.contains(0) || String(data: bytes, encoding: .utf8) == nil {
+            throw GitGateError(.configuration, "\(fileName) is not text (it holds NUL bytes or invalid UTF-8); restore it from git (git checkout -- .gitgate) or rewrite it in git-config syntax")
+        }
 
         let fileConfig: Git.Config?
         let merged: Git.Config
