@@ -37,6 +37,7 @@ struct Gitgate: ParsableCommand {
             Uninstall.self,
             HookCommand.self,
             Check.self,
+            Lint.self,
         ]
     )
 

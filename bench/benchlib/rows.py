@@ -139,35 +139,50 @@ def status_row(ctx: Context, repo: dict, db: str, commits: int, branch: int) -> 
 
 
 def lint(ctx: Context) -> list[Row]:
+    """Two ways to hand over the same files: every path on the command line (the shell's glob), and
+    one argument the tool expands itself (gitgate: the folder; squawk: a glob pattern)."""
     a = ctx.args
     corpus = ctx.corpus(a.corpus_files)
     files = sorted(p.name for p in corpus.glob("*.sql"))
-    row = Row("lint", f"{len(files)} migration files", alternative_name="squawk (squawk-cli)")
+    cases = [
+        (f"{len(files)} files, each path an argument", files, files),
+        (f"{len(files)} files, one argument (gitgate: the folder; squawk: '*.sql')", ["."], ["*.sql"]),
+    ]
+    return [lint_case(ctx, corpus, case, len(files), gitgate_args, squawk_args)
+            for case, gitgate_args, squawk_args in cases]
+
+
+def lint_case(ctx: Context, corpus: Path, case: str, count: int, gitgate_args: list[str],
+              squawk_args: list[str]) -> Row:
+    row = Row("lint", case, alternative_name="squawk (squawk-cli)")
 
     def gitgate(check: bool) -> float:
-        t, done = Cmd([str(ctx.gitgate), "lint", "--format", "json", *files], cwd=corpus, ok_codes=(0, 1)).run()
+        t, done = Cmd([str(ctx.gitgate), "lint", "--format", "json", *gitgate_args], cwd=corpus, ok_codes=(0, 1)).run()
         if check:
             try:
                 findings = json.loads(done.stdout)["findings"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise SideFailed(f"output is not the lint JSON: {first_line(done.stdout)}")
+            if any(f.get("rule") in ("syntax-error", "not-text") for f in findings):
+                raise SideFailed("gitgate could not read some corpus files")
             flagged = len({f.get("path") for f in findings})
-            row.notes.append(f"gitgate: {len(findings)} findings in {flagged} files")
+            row.notes.append(f"gitgate: {len(findings)} findings in {flagged} of {count} files")
         return t
 
     def alternative(check: bool) -> float:
         if ctx.squawk_missing:
             raise SideFailed(ctx.squawk_missing)
-        t, done = Cmd([str(ctx.squawk), "--reporter", "json", "--pg-version", "15", *files], cwd=corpus,
+        t, done = Cmd([str(ctx.squawk), "--reporter", "json", "--pg-version", "15", *squawk_args], cwd=corpus,
                       ok_codes=(0, 1)).run()
         if check:
             try:
                 findings = json.loads(done.stdout or "[]")
             except json.JSONDecodeError:
                 raise SideFailed(f"squawk output is not JSON: {first_line(done.stdout)}")
-            row.notes.append(f"squawk: {len(findings)} findings in {len({f['file'] for f in findings})} files")
+            files_seen = len({f['file'] for f in findings})
+            row.notes.append(f"squawk: {len(findings)} findings in {files_seen} of {count} files")
         return t
-    return [compare(ctx, row, gitgate, alternative, a.runs)]
+    return compare(ctx, row, gitgate, alternative, ctx.args.runs)
 
 
 def _delete_branches(repo: Path, names: list[str]) -> None:

@@ -15,7 +15,7 @@ public enum StatusService {
     public static func evaluate(_ inspection: Inspection, configuration: Configuration,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
                                 requireGatedTarget: Bool = false) -> StatusReport {
-        let findings = Review.findings(for: inspection.migrations, configuration: configuration)
+        let findings = Review.findings(for: inspection, configuration: configuration)
         let checker = TargetChecker(ledger: configuration.ledger, environment: environment)
         let checks = checker.check(configuration.targets, migrations: inspection.migrations)
         let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks,

@@ -1,0 +1,98 @@
+import Foundation
+import SQL
+
+/// A migration file to review: its path as the user named it, and its bytes.
+public struct ReviewFile: Sendable, Hashable {
+    public var path: String
+    public var contents: Data
+
+    public init(path: String, contents: Data) {
+        self.path = path
+        self.contents = contents
+    }
+}
+
+/// What the review needs of a parsed file. Built on the thread that parsed it, so the parse
+/// trees are freed there too, in parallel.
+struct ReviewScript: Sendable {
+    struct Statement: Sendable {
+        var line: Int
+        /// The parse tree's node tag, e.g. `CreateStmt`.
+        var kind: String
+        var effects: [Effect]
+        var transactionControl: TransactionControl?
+        /// What PostgreSQL calls it when it refuses it inside a transaction block, else nil.
+        var refusedInTransaction: String?
+        /// The `gitgate:allow` comments on its line or above it.
+        var allows: [Allow]
+    }
+
+    var statements: [Statement]
+    /// Every `gitgate:allow` comment of the file, with its text.
+    var allowComments: [(allow: Allow, text: String)]
+
+    init(_ script: SQLScript) {
+        let attached = CommentAttachment.attach(script)
+        statements = script.statements.enumerated().map { index, statement in
+            Statement(line: statement.line, kind: statement.kind, effects: statement.effects,
+                      transactionControl: statement.transactionControl,
+                      refusedInTransaction: statement.canRunInTransaction ? nil : Self.describe(statement),
+                      allows: attached[index].compactMap(Allow.init))
+        }
+        allowComments = script.comments.compactMap { comment in Allow(comment).map { ($0, comment.content) } }
+    }
+
+    private static func describe(_ statement: SQL.Statement) -> String {
+        switch statement.kind {
+        case "IndexStmt": return "CREATE INDEX CONCURRENTLY"
+        case "DropStmt": return "DROP INDEX CONCURRENTLY"
+        case "ReindexStmt": return "REINDEX CONCURRENTLY"
+        case "AlterTableStmt": return "DETACH PARTITION CONCURRENTLY"
+        case "VacuumStmt": return "VACUUM"
+        default: return statement.text.split(whereSeparator: \.isWhitespace).prefix(3).joined(separator: " ").uppercased()
+        }
+    }
+}
+
+/// A file read and parsed, or why it could not be.
+enum ParsedFile: Sendable {
+    case script(ReviewScript)
+    /// Not UTF-8, or binary (a NUL byte): the line of the first offending byte.
+    case notText(line: Int, reason: String)
+    case syntaxError(SQLError)
+
+    init(_ contents: Data) {
+        if let nul = contents.firstIndex(of: 0) {
+            self = .notText(line: Self.line(of: nul - contents.startIndex, in: contents), reason: "it contains a NUL byte (a binary file?)")
+            return
+        }
+        guard let text = String(validating: contents, as: UTF8.self) else {
+            let bad = Self.firstInvalidUTF8(contents) ?? 0
+            self = .notText(line: Self.line(of: bad, in: contents), reason: "it is not valid UTF-8 (byte \(bad + 1))")
+            return
+        }
+        do {
+            self = .script(ReviewScript(try SQLScript.parse(text)))
+        } catch {
+            self = .syntaxError(error)
+        }
+    }
+
+    /// The 0-based offset of the first byte that is not part of valid UTF-8, nil for valid text.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = data.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
+    static func line(of offset: Int, in data: Data) -> Int {
+        1 + data.prefix(offset).reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+    }
+}

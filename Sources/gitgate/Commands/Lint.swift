@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import GitGateKit
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Review migrations with PostgreSQL's own parser: data loss, locks on busy tables, the checklist.",
+        discussion: """
+        With no PATH, reviews the migrations this worktree's branch adds, after main's (the schema \
+        the foreign-key rule checks against). With PATHs (files, or folders of .sql files), reviews \
+        those files in order, each one history for the next; no repository or .gitgate is needed then.
+
+        --target NAME makes the review production-aware: tables missing from the history may exist in \
+        the target's catalog, and lock warnings on tables with at least gitgate.largeTableRows rows \
+        (default 100000, estimated) become errors. The target is only read.
+
+        A reviewed exception: a comment on or above the statement,
+          -- gitgate:allow RULE because <reason>
+        The reason is required; the finding still shows, with it.
+
+        Exit status: 0 no error, 1 an error finding not allowed, 2 a file could not be read (or the \
+        target could not be checked), 64 usage error.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, github
+    }
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Output format: text, json or github (GitHub Actions annotations).")
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Check table sizes and the catalog on this target (read-only).", valueName: "name"))
+    var target: String?
+
+    @Argument(help: ArgumentHelp("Migration files or folders, in the order they run.", valueName: "path"))
+    var paths: [String] = []
+
+    @Flag(help: "List the rules, their default severity and what each catches, then exit.")
+    var rules = false
+
+    func run() throws {
+        if rules {
+            let width = Rule.allCases.map(\.rawValue.count).max() ?? 0
+            for rule in Rule.allCases {
+                let name = rule.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                let severity = rule.isLockRule ? "warning (error on large tables with --target)" : rule.severity.rawValue
+                Console.out("\(name)  \(rule.summary) [\(severity)]")
+            }
+            return
+        }
+        let outcome = try LintService.run(paths: paths, in: location.path, target: target)
+        for (path, reason) in outcome.unreadable {
+            Console.error("gitgate: \(path): \(reason); check the path")
+        }
+        let report = LintReport(outcome)
+        switch format {
+        case .text: Console.out(report.text(style: .forTerminal()))
+        case .json: Console.out(report.json())
+        case .github:
+            let annotations = report.github()
+            if !annotations.isEmpty { Console.out(annotations) }
+        }
+        throw ExitCode(outcome.exitCode)
+    }
+}
