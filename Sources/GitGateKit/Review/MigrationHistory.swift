@@ -41,15 +41,71 @@ public struct MigrationHistory: Sendable {
     /// mention one of them (case-insensitively) are not parsed.
     func schema(mentioning names: Set<String>) throws -> SchemaState {
         var state = SchemaState()
-        let needles = names.map { Data($0.lowercased().utf8) }
+        let mentions = Mentions(names)
         for file in try load() {
-            let lowered = Data(file.contents.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
-            guard needles.contains(where: { lowered.range(of: $0) != nil }) else { continue }
+            guard mentions.found(in: file.contents) else { continue }
             guard case .script(let script) = ParsedFile(file.contents) else { continue }
             for statement in script.statements {
                 for effect in statement.effects { state.apply(effect, markNew: false) }
             }
         }
         return state
+    }
+}
+
+/// Whether a file mentions one of a set of names, ASCII case-insensitively. A name made only of
+/// identifier characters is looked up among the file's words (one pass over the bytes, no matter
+/// how many names: `Data.range(of:)` per name was most of `gitgate status`'s time on a long
+/// history); any other name (one a quoted identifier allows, such as `"my table"`) is searched as a substring.
+struct Mentions {
+    private var words: Set<[UInt8]> = []
+    private var lengths: Set<Int> = []
+    private var others: [[UInt8]] = []
+
+    init(_ names: Set<String>) {
+        for name in names {
+            let needle = Array(name.lowercased().utf8)
+            if !needle.isEmpty && needle.allSatisfy(Self.isWordByte) {
+                words.insert(needle)
+                lengths.insert(needle.count)
+            } else {
+                others.append(needle)
+            }
+        }
+    }
+
+    func found(in contents: Data) -> Bool {
+        contents.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if !words.isEmpty {
+                var start = 0
+                while start < bytes.count {
+                    guard Self.isWordByte(bytes[start]) else { start += 1; continue }
+                    var end = start + 1
+                    while end < bytes.count && Self.isWordByte(bytes[end]) { end += 1 }
+                    if lengths.contains(end - start) && words.contains(bytes[start..<end].map(Self.lowered)) { return true }
+                    start = end
+                }
+            }
+            guard !others.isEmpty else { return false }
+            let lowered = bytes.map(Self.lowered)
+            return others.contains { needle in needle.isEmpty || Self.firstRange(of: needle, in: lowered) != nil }
+        }
+    }
+
+    private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    /// Letters, digits, `_`, `$` and any non-ASCII byte: what PostgreSQL allows in an unquoted identifier.
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x24 || byte >= 0x80
+            || (byte >= 0x41 && byte <= 0x5A)
+    }
+
+    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
+        }
+        return nil
     }
 }

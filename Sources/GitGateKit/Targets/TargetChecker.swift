@@ -17,7 +17,8 @@ public struct TargetChecker: Sendable {
 
     /// Checks every target at once, one connection each.
     public func check(_ targets: [Target], migrations: [Migration]) -> [TargetCheck] {
-        let scripts = migrations.map { migration in migration.sql.flatMap { try? SQLScript.parse($0) } }
+        guard !targets.isEmpty else { return [] }
+        let scripts = Self.parse(migrations)
         let probes = Expectations.probes(for: scripts)
         let parsed = scripts.map { $0 != nil }
         let results = ResultBox(count: targets.count)
@@ -32,6 +33,16 @@ public struct TargetChecker: Sendable {
                 outcome = .failure(GitGateError(.target, "target \(target.name): \(error)"))
             }
             results.set(index, TargetCheck(target: target.name, gate: target.gate, outcome: outcome))
+        }
+        return results.values
+    }
+
+    /// Files parse independently (libpg_query keeps its state per thread), so on all cores.
+    static func parse(_ migrations: [Migration]) -> [SQLScript?] {
+        guard migrations.count > 1 else { return migrations.map { $0.sql.flatMap { try? SQLScript.parse($0) } } }
+        let results = Slots<SQLScript>(count: migrations.count)
+        DispatchQueue.concurrentPerform(iterations: migrations.count) { index in
+            if let text = migrations[index].sql, let script = try? SQLScript.parse(text) { results.set(index, script) }
         }
         return results.values
     }
