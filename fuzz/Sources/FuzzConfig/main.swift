@@ -8,12 +8,11 @@ nonisolated(unsafe) var repository: Repository?
 private func scratchRepository() -> Repository {
     if let repository { return repository }
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitgate-fuzz-config-\(getpid())").path
-    try! FileManager.default.createDirectory(atPath: root + "/db/migrations", withIntermediateDirectories: true)
-    let git = Process()
-    git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    git.arguments = ["init", "-q", root]
-    try! git.run()
-    git.waitUntilExit()
+    // A repository made by hand, not by running git: Process leaks a little, which LeakSanitizer reports.
+    for folder in ["db/migrations", ".git/objects", ".git/refs/heads"] {
+        try! FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+    }
+    _ = FileManager.default.createFile(atPath: root + "/.git/HEAD", contents: Data("ref: refs/heads/main\n".utf8))
     let made = try! Repository(discoveringFrom: root)
     repository = made
     return made
@@ -37,7 +36,6 @@ func runDriver(_ argc: UnsafeMutablePointer<Int32>,
                _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
                _ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
 
-// Made before fuzzing starts, so that Process's own allocations are not taken for a leak.
 _ = scratchRepository()
 var argc = CommandLine.argc
 var argv = CommandLine.unsafeArgv
