@@ -41,7 +41,9 @@ public final class TestRepository: Sendable {
 
     static func cleanEnvironment(home: String) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
-        return [
+        // Sanitizer settings (suppressions) reach the gitgate that hooks run, under `swift test --sanitize`.
+        let sanitizers = inherited.filter { ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"].contains($0.key) }
+        return sanitizers.merging([
             "PATH": inherited["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "HOME": home,
             "XDG_CONFIG_HOME": home + "/.config",
@@ -53,7 +55,7 @@ public final class TestRepository: Sendable {
             "GIT_EDITOR": "true",
             "GIT_MERGE_AUTOEDIT": "no",
             "GIT_TERMINAL_PROMPT": "0",
-        ]
+        ]) { $1 }
     }
 
     // MARK: Running things

@@ -124,7 +124,9 @@ extension Configuration {
         let hasFile = filePath != nil
         // libgit2 stops reading at a NUL byte, so a binary file would read as empty: every
         // setting silently default. Refuse what is not text.
-        if let filePath, let bytes = FileManager.default.contents(atPath: filePath),
+        // An empty file is text; skip reading it (Foundation leaks its buffer for an empty file; found by fuzz/run).
+        if let filePath, ((try? FileManager.default.attributesOfItem(atPath: filePath)[.size] as? Int) ?? 1) > 0,
+           let bytes = FileManager.default.contents(atPath: filePath),
            bytes.contains(0) || String(data: bytes, encoding: .utf8) == nil {
             throw GitGateError(.configuration, "\(fileName) is not text (it holds NUL bytes or invalid UTF-8); restore it from git (git checkout -- .gitgate) or rewrite it in git-config syntax")
         }
