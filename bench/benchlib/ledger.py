@@ -1,7 +1,7 @@
 """Writing gitgate's ledger rows directly, to stage "these migrations are applied".
 
-ADAPT HERE when the ledger schema changes: this mirrors migrations/001_create_ledger.sql
-(gitgate.migrations + gitgate.ledger_schema). Nothing else in the harness knows the schema;
+The schema itself is read from migrations/ (gitgate's embedded ledger schema); only the INSERT
+below knows its columns. Nothing else in the harness knows the schema;
 the shell-pipeline baselines only read `version` from gitgate.migrations.
 """
 from __future__ import annotations
@@ -9,28 +9,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-LEDGER_SCHEMA_VERSIONS = ["001"]
-
-CREATE = """
-CREATE SCHEMA IF NOT EXISTS gitgate;
-CREATE TABLE IF NOT EXISTS gitgate.migrations (
-    version     text PRIMARY KEY,
-    name        text NOT NULL,
-    path        text NOT NULL,
-    checksum    text NOT NULL,
-    applied_at  timestamptz NOT NULL DEFAULT now(),
-    db_user     text NOT NULL DEFAULT current_user,
-    os_user     text,
-    git_commit  text,
-    git_branch  text,
-    duration_ms integer,
-    how         text NOT NULL CHECK (how IN ('applied', 'recorded'))
-);
-CREATE TABLE IF NOT EXISTS gitgate.ledger_schema (
-    version    text PRIMARY KEY,
-    applied_at timestamptz NOT NULL DEFAULT now()
-);
-"""
+# gitgate's own ledger schema, read from the files gitgate embeds, so the two cannot drift.
+_LEDGER_DIR = Path(__file__).resolve().parents[2] / "migrations"
+_LEDGER_FILES = sorted(_LEDGER_DIR.glob("*.sql"))
+LEDGER_SCHEMA_VERSIONS = [f.name.split("_", 1)[0] for f in _LEDGER_FILES]
+CREATE = "\n".join(f.read_text() for f in _LEDGER_FILES)
 
 # What the baseline pipeline asks: which of these versions does the ledger have?
 APPLIED_VERSIONS_QUERY = "SELECT version FROM gitgate.migrations WHERE version = ANY('{%s}')"
