@@ -15,6 +15,9 @@ public final class Connection {
         public var applicationName: String
         /// The client-side deadline for a query when the call gives none; nil waits forever.
         public var queryTimeout: Duration?
+        /// Other session settings for the startup packet, e.g. `jit=off`. Names and values are
+        /// gitgate's own (plain words), never user input.
+        public var settings: [String: String] = [:]
 
         public init(
             connectTimeout: Int = 10, readOnly: Bool = true, statementTimeoutMs: Int? = nil,
@@ -61,6 +64,7 @@ public final class Connection {
         if options.readOnly { settings.append("-c default_transaction_read_only=on") }
         if let ms = options.statementTimeoutMs { settings.append("-c statement_timeout=\(ms)") }
         if let ms = options.lockTimeoutMs { settings.append("-c lock_timeout=\(ms)") }
+        settings += options.settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }
 
         // Keywords after "dbname" override what the expanded connection string says.
         var keywords: [String?] = ["dbname", "fallback_application_name"]

@@ -7,7 +7,7 @@ import TestSupport
     private func project(target conninfo: String?) throws -> (TestRepository, String) {
         let repo = try TestRepository()
         var config = "[gitgate]\n\tmigrations = migrations\n"
-        if let conninfo { config += "[gitgate \"production\"]\n\turl = env:GG_TEST_URL\n\tgate = true\n\tconnectTimeout = 2\n" }
+        if conninfo != nil { config += "[gitgate \"production\"]\n\turl = env:GG_TEST_URL\n\tgate = true\n\tconnectTimeout = 2\n" }
         try repo.commitFiles([".gitgate": config, "migrations/001_users.sql": "CREATE TABLE IF NOT EXISTS users (id int PRIMARY KEY);\n"],
                              message: "config")
         let worktree = try repo.addWorktree(branch: "feature")

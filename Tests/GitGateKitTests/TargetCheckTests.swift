@@ -102,6 +102,25 @@ private func states(_ conninfo: String, _ migrations: [Migration], ledger: Ledge
         #expect(result["004"]?.state == .applied)
     }
 
+    /// Every probed name travels inside array literals: quotes, backslashes, commas, braces and
+    /// the word NULL must reach the catalog unchanged, one way (applied) and the other (pending).
+    @Test(.database) func namesThatNeedEscapingAreProbedExactly() throws {
+        let db = try TestDatabase.conninfo()
+        let odd = migration("006", "odd_names", #"""
+            CREATE SCHEMA IF NOT EXISTS "Sch,ema{1}";
+            CREATE TABLE IF NOT EXISTS "Sch,ema{1}"."it's ""quoted"" \ {x,y}" (
+                "NULL" integer, "a,b" text, "back\slash" text, "br{ce}" text
+            );
+            CREATE INDEX IF NOT EXISTS "idx ""NULL"", \" ON "Sch,ema{1}"."it's ""quoted"" \ {x,y}" ("a,b");
+            """#)
+        let before = try #require(try states(db, [odd])["006"])
+        #expect(before.state == .pending, "\(before)")
+        try admin(db).execute(odd.sql!)
+        let after = try #require(try states(db, [odd])["006"])
+        #expect(after.state == .appliedByHand, "\(after)")
+        #expect(after.detail.contains("all 7 catalog objects exist"), "\(after)")
+    }
+
     @Test(.database) func aDataOnlyMigrationIsPendingUntilRecorded() throws {
         let db = try TestDatabase.conninfo()
         let fix = migration("005", "backfill", "UPDATE pg_catalog.pg_class SET relname = relname WHERE false;")

@@ -91,6 +91,15 @@ struct QueryTests {
         #expect(try connection.query("SELECT 1 AS one")[0, "one"] == "1")
     }
 
+    @Test(.database) func extraSettingsTravelInTheStartupPacket() throws {
+        var options = Connection.Options()
+        options.settings = ["jit": "off", "work_mem": "8MB"]
+        let connection = try Connection(try TestDatabase.conninfo(), options: options)
+        #expect(try connection.query("SHOW jit")[0, "jit"] == "off")
+        #expect(try connection.query("SHOW work_mem")[0, "work_mem"] == "8MB")
+        #expect(try connection.query("SHOW default_transaction_read_only")[0, "default_transaction_read_only"] == "on")
+    }
+
     @Test(.database) func writableSessionRunsAScript() throws {
         let connection = try connect(readOnly: false)
         try connection.execute("""

@@ -242,10 +242,10 @@ public struct Inspector {
         migrations = migrations.sortedByVersion()
 
         // Out of order: tools such as golang-migrate silently skip versions older than the newest applied.
-        let newestOnMain = mainVersions.values.flatMap { $0 }.filter { !$0.isRepeatable }.map(\.version)
-            .max(by: versionPrecedes)
-        if let newestOnMain {
-            for migration in migrations where !migration.isRepeatable && versionPrecedes(migration.version, newestOnMain)
+        let newestKey = mainVersions.values.flatMap { $0 }.filter { !$0.isRepeatable }.map { VersionKey($0.version) }.max()
+        if let newestKey {
+            let newestOnMain = newestKey.version
+            for migration in migrations where !migration.isRepeatable && VersionKey(migration.version) < newestKey
                 && mainVersions[migration.version] == nil {
                 problems.append(Problem("out-of-order", .warning,
                     "version \(migration.version) is older than main's newest (\(newestOnMain)); some tools skip it silently: renumber it after \(newestOnMain)",

@@ -139,21 +139,33 @@ extension Layout {
 /// Orders versions the way migration tools do: numerically when both are numbers, segment by
 /// segment for dotted or dashed versions, then as text.
 public func versionPrecedes(_ a: String, _ b: String) -> Bool {
-    let left = versionSegments(a), right = versionSegments(b)
-    for (x, y) in zip(left, right) where x != y {
-        switch (UInt64(x), UInt64(y)) {
-        case let (.some(m), .some(n)): return m < n
-        default: return x < y
-        }
-    }
-    if left.count != right.count { return left.count < right.count }
-    return a < b
+    VersionKey(a) < VersionKey(b)
 }
 
-private func versionSegments(_ version: String) -> [String] {
-    version.split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "-" }).map { segment in
-        // Leading zeros do not change a number's place: 003 sorts with 3.
-        let trimmed = segment.drop(while: { $0 == "0" })
-        return trimmed.isEmpty ? "0" : String(trimmed)
+/// A version split into its segments once, so sorting thousands of migrations does not split
+/// each version again on every comparison.
+struct VersionKey: Comparable, Sendable {
+    let version: String
+    private let segments: [(text: Substring, number: UInt64?)]
+
+    init(_ version: String) {
+        self.version = version
+        segments = version.split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "-" }).map { segment in
+            // Leading zeros do not change a number's place: 003 sorts with 3.
+            let trimmed = segment.drop(while: { $0 == "0" })
+            let text = trimmed.isEmpty ? Substring("0") : trimmed
+            return (text, UInt64(text))
+        }
     }
+
+    static func < (a: VersionKey, b: VersionKey) -> Bool {
+        for (x, y) in zip(a.segments, b.segments) where x.text != y.text {
+            if let m = x.number, let n = y.number { return m < n }
+            return x.text < y.text
+        }
+        if a.segments.count != b.segments.count { return a.segments.count < b.segments.count }
+        return a.version < b.version
+    }
+
+    static func == (a: VersionKey, b: VersionKey) -> Bool { a.version == b.version }
 }

@@ -9,7 +9,14 @@ public struct Migration: Sendable, Hashable {
         case committed, staged, unstaged, untracked
 
         public static func < (a: Source, b: Source) -> Bool { a.rank < b.rank }
-        private var rank: Int { [.committed: 0, .staged: 1, .unstaged: 2, .untracked: 3][self]! }
+        private var rank: Int {
+            switch self {
+            case .committed: 0
+            case .staged: 1
+            case .unstaged: 2
+            case .untracked: 3
+            }
+        }
     }
 
     public var version: String
@@ -43,10 +50,11 @@ public struct Migration: Sendable, Hashable {
 extension Array where Element == Migration {
     /// In the order migration tools apply them.
     public func sortedByVersion() -> [Migration] {
-        sorted { a, b in
-            if a.isRepeatable != b.isRepeatable { return !a.isRepeatable }  // repeatables run last
-            if a.version != b.version { return versionPrecedes(a.version, b.version) }
-            return a.path < b.path
-        }
+        map { (key: VersionKey($0.version), migration: $0) }.sorted { a, b in
+            // Repeatables run last.
+            if a.migration.isRepeatable != b.migration.isRepeatable { return !a.migration.isRepeatable }
+            if a.key != b.key { return a.key < b.key }
+            return a.migration.path < b.migration.path
+        }.map(\.migration)
     }
 }

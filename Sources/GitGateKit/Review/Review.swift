@@ -36,22 +36,16 @@ public struct Reviewer: Sendable {
     /// Every finding, in file order then line order; allowed ones carry their reason.
     /// Throws `GitGateError` only when the history or the target cannot be read.
     public func review(_ files: [ReviewFile]) throws -> [Finding] {
-        let parsed = Self.parse(files)
+        try review(files, parsed: ParsedFile.parse(files.map(\.contents)))
+    }
+
+    /// The same, with `parsed[i]` the parse of `files[i]`.
+    func review(_ files: [ReviewFile], parsed: [ParsedFile]) throws -> [Finding] {
         var candidates = Linter.run(Array(zip(files.map(\.path), parsed)),
                                     newTables: self.files == .branch ? .anyFile : .sameFile)
         try resolveWithHistory(&candidates)
         if let target { try resolveWithTarget(target, &candidates) }
         return candidates.map(Self.allowing)
-    }
-
-    /// Files parse independently: libpg_query keeps its state per thread.
-    static func parse(_ files: [ReviewFile]) -> [ParsedFile] {
-        guard files.count > 1 else { return files.map { ParsedFile($0.contents) } }
-        let results = Slots<ParsedFile>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results.set(index, ParsedFile(files[index].contents))
-        }
-        return results.values.map { $0! }
     }
 
     private func resolveWithHistory(_ candidates: inout [Candidate]) throws {
@@ -142,25 +136,40 @@ public enum Review {
     /// migration path. Never fails: a history that cannot be read leaves those rules to the files alone.
     public static func findings(for inspection: Inspection, configuration: Configuration,
                                 history: MigrationHistory? = nil) -> [String: [Finding]] {
+        findings(for: inspection, parsed: ParsedFile.parse(inspection.migrations.map(\.contents)),
+                 configuration: configuration, history: history)
+    }
+
+    /// The same, with `parsed[i]` the parse of the inspection's migration i.
+    static func findings(for inspection: Inspection, parsed: [ParsedFile], configuration: Configuration,
+                         history: MigrationHistory? = nil) -> [String: [Finding]] {
+        guard !inspection.migrations.isEmpty else { return [:] }
         var history = history
         if history == nil, let repository = try? Inspector.openRepository(at: configuration.root) {
             history = MigrationHistory.main(of: inspection, in: repository)
         }
-        return findings(for: inspection.migrations, configuration: configuration, history: history)
+        return findings(for: inspection.migrations, parsed: parsed, configuration: configuration, history: history)
     }
 
     /// Reviews `migrations` (a branch's, in order) after `history`. Without a history, a foreign
     /// key to one of main's tables would look unknown, so that rule is left out.
     public static func findings(for migrations: [Migration], configuration: Configuration,
                                 history: MigrationHistory? = nil) -> [String: [Finding]] {
+        findings(for: migrations, parsed: ParsedFile.parse(migrations.map(\.contents)),
+                 configuration: configuration, history: history)
+    }
+
+    static func findings(for migrations: [Migration], parsed: [ParsedFile], configuration: Configuration,
+                         history: MigrationHistory?) -> [String: [Finding]] {
         guard !migrations.isEmpty else { return [:] }
         let files = migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         var found: [Finding]
         var checkedReferences = history != nil
         do {
-            found = try Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows).review(files)
+            found = try Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows)
+                .review(files, parsed: parsed)
         } catch {
-            found = (try? Reviewer(files: .branch).review(files)) ?? []
+            found = (try? Reviewer(files: .branch).review(files, parsed: parsed)) ?? []
             checkedReferences = false
         }
         if !checkedReferences { found.removeAll { $0.rule == Rule.foreignKeyUnknownTable.rawValue } }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import SQL
 
@@ -76,6 +77,22 @@ enum ParsedFile: Sendable {
         } catch {
             self = .syntaxError(error)
         }
+    }
+
+    /// Files parse independently (libpg_query keeps its state per thread), so on all cores.
+    static func parse(_ files: [Data]) -> [ParsedFile] {
+        guard files.count > 1 else { return files.map { ParsedFile($0) } }
+        let results = Slots<ParsedFile>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            results.set(index, ParsedFile(files[index]))
+        }
+        return results.values.map { $0! }
+    }
+
+    /// What the file's statements do, in order; nil when it does not parse.
+    var effects: [Effect]? {
+        guard case .script(let script) = self else { return nil }
+        return script.statements.flatMap(\.effects)
     }
 
     /// The 0-based offset of the first byte that is not part of valid UTF-8, nil for valid text.

@@ -23,20 +23,18 @@ struct Probe: Hashable, Sendable {
 /// Derives, from the parse of each migration, what the catalog must show once it is applied:
 /// the objects it creates (and the ones it drops), minus what a later migration changes again.
 enum Expectations {
-    /// `scripts[i]` is the parse of `migrations[i]` (nil when it does not parse); the result has
-    /// the probes for each, in the same order.
-    static func probes(for scripts: [SQLScript?]) -> [[Probe]] {
-        var perMigration: [[Probe]] = scripts.map { script in
+    /// `effects[i]` is what `migrations[i]`'s statements do, in order (nil when it does not parse);
+    /// the result has the probes for each, in the same order.
+    static func probes(for effects: [[Effect]?]) -> [[Probe]] {
+        var perMigration: [[Probe]] = effects.map { effects in
             var probes: [String: (Int, Probe)] = [:]
             var order = 0
-            for statement in script?.statements ?? [] {
-                for effect in statement.effects where !effect.temporary {
-                    for probe in Expectations.probes(of: effect) {
-                        // A later statement in the same file decides (create then drop: gone).
-                        if !probe.present { invalidate(relation: probe, in: &probes) }
-                        probes[probe.identity] = (order, probe)
-                        order += 1
-                    }
+            for effect in effects ?? [] where !effect.temporary {
+                for probe in Expectations.probes(of: effect) {
+                    // A later statement in the same file decides (create then drop: gone).
+                    if !probe.present { invalidate(relation: probe, in: &probes) }
+                    probes[probe.identity] = (order, probe)
+                    order += 1
                 }
             }
             return probes.values.sorted { $0.0 < $1.0 }.map(\.1)
@@ -201,6 +199,6 @@ enum Expectations {
     }
 
     static func quoteIdent(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + ASCIIEscapes.identifier.apply(to: identifier) + "\""
     }
 }

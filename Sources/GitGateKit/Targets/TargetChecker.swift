@@ -18,9 +18,16 @@ public struct TargetChecker: Sendable {
     /// Checks every target at once, one connection each.
     public func check(_ targets: [Target], migrations: [Migration]) -> [TargetCheck] {
         guard !targets.isEmpty else { return [] }
-        let scripts = Self.parse(migrations)
-        let probes = Expectations.probes(for: scripts)
-        let parsed = scripts.map { $0 != nil }
+        return check(targets, migrations: migrations, parsed: ParsedFile.parse(migrations.map(\.contents)))
+    }
+
+    /// The same, with each migration already parsed (`parsed[i]` is `migrations[i]`'s file), as
+    /// `status` does once for both the review and this check.
+    func check(_ targets: [Target], migrations: [Migration], parsed files: [ParsedFile]) -> [TargetCheck] {
+        guard !targets.isEmpty else { return [] }
+        let effects = files.map(\.effects)
+        let probes = Expectations.probes(for: effects)
+        let parsed = effects.map { $0 != nil }
         let results = ResultBox(count: targets.count)
         DispatchQueue.concurrentPerform(iterations: targets.count) { index in
             let target = targets[index]
@@ -33,16 +40,6 @@ public struct TargetChecker: Sendable {
                 outcome = .failure(GitGateError(.target, "target \(target.name): \(error)"))
             }
             results.set(index, TargetCheck(target: target.name, gate: target.gate, outcome: outcome))
-        }
-        return results.values
-    }
-
-    /// Files parse independently (libpg_query keeps its state per thread), so on all cores.
-    static func parse(_ migrations: [Migration]) -> [SQLScript?] {
-        guard migrations.count > 1 else { return migrations.map { $0.sql.flatMap { try? SQLScript.parse($0) } } }
-        let results = Slots<SQLScript>(count: migrations.count)
-        DispatchQueue.concurrentPerform(iterations: migrations.count) { index in
-            if let text = migrations[index].sql, let script = try? SQLScript.parse(text) { results.set(index, script) }
         }
         return results.values
     }
