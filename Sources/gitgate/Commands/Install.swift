@@ -3,6 +3,7 @@ import GitGateKit
 
 struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "install",
         abstract: "Install the git hooks that refuse merges into main until every gated target has their migrations.",
         discussion: """
         Run it once, from any worktree: the hooks go where git runs them for every worktree (the \

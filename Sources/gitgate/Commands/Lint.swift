@@ -4,6 +4,7 @@ import GitGateKit
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Review migrations with PostgreSQL's own parser: data loss, locks on busy tables, the checklist.",
         discussion: """
         With no PATH, reviews the migrations this worktree's branch adds, after main's (the schema \

@@ -4,6 +4,7 @@ import GitGateKit
 
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "record",
         abstract: "Record migrations that were applied by hand (psql -f) in gitgate's ledger, after checking the catalog.",
         discussion: """
         For each VERSION (one of this branch's new migrations), gitgate checks that every object the file \

@@ -3,6 +3,7 @@ import GitGateKit
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show where this worktree's branch stands: its new migrations, their state on each target, and the verdict.",
         discussion: """
         Run it anywhere inside a linked worktree (or in the main worktree with --branch NAME). It lists the \

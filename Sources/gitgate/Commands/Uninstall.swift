@@ -3,6 +3,7 @@ import GitGateKit
 
 struct Uninstall: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "uninstall",
         abstract: "Remove gitgate's git hooks and put back, byte for byte, the hooks they chained.",
         discussion: "Works from any worktree, even when .gitgate is broken. Hooks that are not gitgate's are left alone."
     )
