@@ -108,7 +108,8 @@ public struct Inspector {
             try baseTip.map { mergeBase == $0 ? [] : try repository.diff(from: mergeBase, to: $0, under: folder) }
         } ?? []
         let mainFiles = try baseTip.map { try repository.files(under: folder, at: $0) } ?? []
-        let mergeBaseFiles = try mergeBase.map { try repository.files(under: folder, at: $0) } ?? []
+        // A branch made from main's tip shares its tree: list it once.
+        let mergeBaseFiles = try mergeBase.map { $0 == baseTip ? mainFiles : try repository.files(under: folder, at: $0) } ?? []
         let headPaths: Set<String>
         switch incoming {
         case .commit(let head):

@@ -38,20 +38,21 @@ extension Layout {
     /// Classifies a file by its path relative to the migrations folder. Returns nil when the
     /// file does not fit this layout.
     public func classify(relativePath: String, folder: String) -> MigrationFile? {
-        let components = relativePath.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard let fileName = components.last else { return nil }
+        // Called for every file on main (thousands per status): no splitting unless there is a folder.
+        let components = relativePath.utf8.contains(UInt8(ascii: "/"))
+            ? relativePath.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            : relativePath.isEmpty ? [] : [relativePath]
+        guard let fileName = components.last, fileName.utf8.hasSuffix(".sql") else { return nil }
         let fullPath = folder.isEmpty ? relativePath : folder + "/" + relativePath
         switch self {
         case .flat:
-            guard components.count == 1, fileName.hasSuffix(".sql"),
-                  !fileName.hasSuffix(".up.sql"), !fileName.hasSuffix(".down.sql") else { return nil }
+            guard components.count == 1, !fileName.hasSuffix(".up.sql"), !fileName.hasSuffix(".down.sql") else { return nil }
             let stem = String(fileName.dropLast(4))
             guard let (version, name) = Layout.splitVersion(stem) else { return nil }
             return MigrationFile(version: version, name: name, role: .up, isRepeatable: false, path: fullPath)
 
         case .flyway:
             // Flyway scans folders recursively; the name alone carries the version.
-            guard fileName.hasSuffix(".sql") else { return nil }
             let stem = String(fileName.dropLast(4))
             guard let separator = stem.range(of: "__") else { return nil }
             let prefix = stem[..<separator.lowerBound]
@@ -168,4 +169,12 @@ struct VersionKey: Comparable, Sendable {
     }
 
     static func == (a: VersionKey, b: VersionKey) -> Bool { a.version == b.version }
+}
+
+extension String.UTF8View {
+    /// A byte-wise suffix test: file names are bytes, and this is the hot path of classification.
+    func hasSuffix(_ suffix: StaticString) -> Bool {
+        let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        return count >= tail.count && self.suffix(tail.count).elementsEqual(tail)
+    }
 }

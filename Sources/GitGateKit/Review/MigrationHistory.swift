@@ -42,12 +42,10 @@ public struct MigrationHistory: Sendable {
     func schema(mentioning names: Set<String>) throws -> SchemaState {
         var state = SchemaState()
         let mentions = Mentions(names)
-        for file in try load() {
-            guard mentions.found(in: file.contents) else { continue }
-            guard case .script(let script) = ParsedFile(file.contents) else { continue }
-            for statement in script.statements {
-                for effect in statement.effects { state.apply(effect, markNew: false) }
-            }
+        // Parsed on all cores, applied in order.
+        let relevant = try load().filter { mentions.found(in: $0.contents) }
+        for parsed in ParsedFile.parse(relevant.map(\.contents)) {
+            for effect in parsed.effects ?? [] { state.apply(effect, markNew: false) }
         }
         return state
     }
