@@ -12,6 +12,7 @@ extension Repository {
                 _ = try check(git_odb_add_disk_alternate(odb, directory), "git_odb_add_disk_alternate",
                               hint: "check that \(directory) is a git objects folder")
             }
+            extraObjectDirectories.append(directory)
         }
     }
 }

@@ -9,6 +9,9 @@ public final class Repository: @unchecked Sendable {
     private let handle: OpaquePointer
     // Recursive: a public method may call another public method.
     private let lock = NSRecursiveLock()
+    /// Folders added with `addObjectDirectory`, so that a second handle on this repository
+    /// (for reading on another thread) sees the same objects. Guarded by `lock`.
+    var extraObjectDirectories: [String] = []
 
     /// Opens the repository containing `path` (any folder inside a main or linked worktree,
     /// or a bare repository), searching upwards like `git` does.
@@ -65,7 +68,7 @@ public final class Repository: @unchecked Sendable {
     }
 
     /// Opens exactly `gitDir`, without searching.
-    private convenience init(opening gitDir: String) throws {
+    convenience init(opening gitDir: String) throws {
         try self.init(path: gitDir, flags: GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue)
     }
 

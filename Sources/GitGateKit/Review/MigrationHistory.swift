@@ -4,21 +4,18 @@ import Git
 /// The migrations that run before the files under review: for a branch, main's. Read only when a
 /// foreign key or an index needs them, and then only the files that mention the tables asked about.
 public struct MigrationHistory: Sendable {
-    private let load: @Sendable () throws -> [ReviewFile]
+    /// The files in the order they run, keeping only those whose bytes pass the filter.
+    private let load: @Sendable (_ keep: @escaping @Sendable (Data) -> Bool) throws -> [ReviewFile]
 
     /// Files in the order they run.
     public init(files: [ReviewFile]) {
-        load = { files }
-    }
-
-    public init(load: @escaping @Sendable () throws -> [ReviewFile]) {
-        self.load = load
+        load = { keep in files.filter { keep($0.contents) } }
     }
 
     /// Main's migrations at its tip (up files, in the order migration tools run them): what the
     /// branch's migrations will run after once merged.
     public static func main(of inspection: Inspection, in repository: Repository) -> MigrationHistory {
-        MigrationHistory {
+        MigrationHistory { keep in
             guard let layout = inspection.layout else { return [] }
             let folder = inspection.migrationsFolder
             let tip = try repository.resolve("refs/heads/" + inspection.base)
@@ -31,10 +28,17 @@ public struct MigrationHistory: Sendable {
                                    file.id))
             }
             let ids = Dictionary(migrations.map { ($0.migration.path, $0.id) }, uniquingKeysWith: { a, _ in a })
-            return try migrations.map(\.migration).sortedByVersion().map { migration in
-                ReviewFile(path: migration.path, contents: try repository.blob(ids[migration.path]!))
+            let ordered = migrations.map(\.migration).sortedByVersion()
+            // Thousands of blobs on a long history: read and filtered on all cores.
+            let kept = try repository.mapBlobs(ordered.map { ids[$0.path]! }) { contents in keep(contents) ? contents : nil }
+            return zip(ordered, kept).compactMap { migration, contents in
+                contents.map { ReviewFile(path: migration.path, contents: $0) }
             }
         }
+    }
+
+    private init(load: @escaping @Sendable (_ keep: @escaping @Sendable (Data) -> Bool) throws -> [ReviewFile]) {
+        self.load = load
     }
 
     /// The schema the history builds, as far as the tables named in `names` go: files that never
@@ -43,7 +47,7 @@ public struct MigrationHistory: Sendable {
         var state = SchemaState()
         let mentions = Mentions(names)
         // Parsed on all cores, applied in order.
-        let relevant = try load().filter { mentions.found(in: $0.contents) }
+        let relevant = try load { mentions.found(in: $0) }
         for parsed in ParsedFile.parse(relevant.map(\.contents)) {
             for effect in parsed.effects ?? [] { state.apply(effect, markNew: false) }
         }
@@ -55,7 +59,7 @@ public struct MigrationHistory: Sendable {
 /// identifier characters is looked up among the file's words (one pass over the bytes, no matter
 /// how many names: `Data.range(of:)` per name was most of `gitgate status`'s time on a long
 /// history); any other name (one a quoted identifier allows, such as `"my table"`) is searched as a substring.
-struct Mentions {
+struct Mentions: Sendable {
     private var words: Set<[UInt8]> = []
     private var lengths: Set<Int> = []
     private var others: [[UInt8]] = []
