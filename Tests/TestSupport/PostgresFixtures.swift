@@ -7,16 +7,19 @@ import Testing
 /// test asks first, under a lock), stopped at exit. It listens on a Unix socket (trust) and on
 /// 127.0.0.1 (scram-sha-256 passwords). A server that cannot start fails the asking test.
 public enum TestPostgres {
-    private static let shared = Mutex<Result<LocalCluster, LocalPostgresError>?>(nil)
+    // NSLock (pthreads) rather than Synchronization.Mutex (futexes), which ThreadSanitizer
+    // cannot see: every test that started concurrently was reported as a race on this state.
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var state: Result<LocalCluster, LocalPostgresError>?
 
     public static func cluster() throws -> LocalCluster {
-        try shared.withLock { state in
-            if let state { return try state.get() }
-            let started = Result { () throws(LocalPostgresError) in try startCluster() }
-            state = started
-            if case .success = started { atexit { TestPostgres.stopShared() } }
-            return try started.get()
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        if let state { return try state.get() }
+        let started = Result { () throws(LocalPostgresError) in try startCluster() }
+        state = started
+        if case .success = started { atexit { TestPostgres.stopShared() } }
+        return try started.get()
     }
 
     private static func startCluster() throws(LocalPostgresError) -> LocalCluster {
@@ -31,7 +34,10 @@ public enum TestPostgres {
 
     private static func stopShared() {
         // The lock is free at exit; a test still holding it would mean exit() from inside start.
-        if case .success(let cluster)? = shared.withLock({ $0 }) { cluster.stop() }
+        lock.lock()
+        let current = state
+        lock.unlock()
+        if case .success(let cluster)? = current { cluster.stop() }
     }
 }
 
