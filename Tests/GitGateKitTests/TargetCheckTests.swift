@@ -121,6 +121,23 @@ private func states(_ conninfo: String, _ migrations: [Migration], ledger: Ledge
         #expect(after.detail.contains("all 7 catalog objects exist"), "\(after)")
     }
 
+    /// The check's session is read-only and runs without JIT: a ledger view whose recorder
+    /// column reports the reading session's own settings shows what the server applied.
+    @Test(.database) func theCheckSessionIsReadOnlyWithoutJIT() throws {
+        let db = try TestDatabase.conninfo()
+        try admin(db).execute(detections)
+        try admin(db).execute("""
+            CREATE SCHEMA gitgate;
+            CREATE VIEW gitgate.migrations AS SELECT '003'::text AS version, '\(m3.checksum)'::text AS checksum,
+                'applied'::text AS how, now() AS applied_at,
+                'jit=' || current_setting('jit') || ',read_only=' || current_setting('transaction_read_only') AS db_user;
+            """)
+        #expect(try admin(db).query("SELECT current_setting('jit') AS jit")[0, "jit"] == "on")
+        let status = try #require(try states(db, [m3])["003"])
+        #expect(status.state == .applied, "\(status)")
+        #expect(status.detail.contains("by jit=off,read_only=on"), "\(status)")
+    }
+
     @Test(.database) func aDataOnlyMigrationIsPendingUntilRecorded() throws {
         let db = try TestDatabase.conninfo()
         let fix = migration("005", "backfill", "UPDATE pg_catalog.pg_class SET relname = relname WHERE false;")
