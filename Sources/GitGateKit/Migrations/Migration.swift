@@ -1,7 +1,8 @@
 import Digest
 import Foundation
 
-/// One migration the branch brings: its up file, its down file if the layout has one, and
+/// One migration the branch brings: the SQL a PostgreSQL target runs (a whole file, or the up
+/// section of a file that also holds its down section), its down part if any, how it runs, and
 /// where its current content comes from.
 public struct Migration: Sendable, Hashable {
     /// Where the content the gate looks at lives. Only `committed` content is merged.
@@ -19,18 +20,47 @@ public struct Migration: Sendable, Hashable {
         }
     }
 
+    /// A Liquibase changeset's identity: the ledger keys a row by id, author and file.
+    public struct Changeset: Sendable, Hashable {
+        public var id: String
+        public var author: String
+        /// The changelog file's path as Liquibase records it.
+        public var file: String
+
+        public init(id: String, author: String, file: String) {
+            self.id = id
+            self.author = author
+            self.file = file
+        }
+    }
+
     public var version: String
     public var name: String
-    /// The up file, relative to the repository root.
+    /// The file that holds the up part, relative to the repository root.
     public var path: String
+    /// The file that holds the down part: a file of its own, or `path` itself for sections.
     public var downPath: String?
     public var isRepeatable: Bool
     public var source: Source
-    /// The up file's bytes as the gate sees them (the newest of committed, staged, working tree).
+    /// What a PostgreSQL target runs, lint reviews and the catalog check reads: the up part,
+    /// with every other part of the file blanked (newlines kept) so lines stay the file's lines.
     public var contents: Data
+    /// The down part, blanked the same way; nil when the layout keeps no down part in the file
+    /// (a separate down file is read when a rollback needs it).
+    public var down: Data?
+    /// The whole file's bytes, for tools whose checksum covers the file (Flyway, sqitch, prisma).
+    public var file: Data
+    /// False when the framework runs it outside a transaction (dbmate `transaction:false`,
+    /// goose `NO TRANSACTION`, pop `.autocommit.`, diesel `run_in_transaction = false`).
+    public var transaction: Bool
+    /// Liquibase only.
+    public var changeset: Changeset?
+    /// SHA-256 of the up part: what gitgate's ledger records. For a whole-file migration, of the file.
+    public var checksum: String
 
     public init(version: String, name: String, path: String, downPath: String? = nil,
-                isRepeatable: Bool = false, source: Source, contents: Data) {
+                isRepeatable: Bool = false, source: Source, contents: Data, down: Data? = nil,
+                file: Data? = nil, upBytes: Data? = nil, transaction: Bool = true, changeset: Changeset? = nil) {
         self.version = version
         self.name = name
         self.path = path
@@ -38,12 +68,14 @@ public struct Migration: Sendable, Hashable {
         self.isRepeatable = isRepeatable
         self.source = source
         self.contents = contents
+        self.down = down
+        self.file = file ?? contents
+        self.transaction = transaction
+        self.changeset = changeset
+        self.checksum = SHA256.hex(upBytes ?? contents)
     }
 
-    /// SHA-256 of the up file: what gitgate's ledger records.
-    public var checksum: String { SHA256.hex(contents) }
-
-    /// The file as text; nil when it is not UTF-8 (the linter reports that).
+    /// The up part as text; nil when it is not UTF-8 (the linter reports that).
     public var sql: String? { String(data: contents, encoding: .utf8) }
 }
 
