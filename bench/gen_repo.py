@@ -189,8 +189,20 @@ class Sources:
         return edited
 
 
+POP_DIALECTS = ["", ".postgres", ".mysql", ".sqlite3"]
+
+
+def files_of(m: Migration, layout: str) -> dict[str, str]:
+    """The files one migration is written as: flat, or pop's one file per dialect (four)."""
+    if layout != "pop":
+        return {m.path: m.text}
+    stem = m.path[:-len(".sql")]
+    other = m.text.replace("bigint GENERATED ALWAYS AS IDENTITY", "BIGINT AUTO_INCREMENT")
+    return {f"{stem}{dialect}.up.sql": (m.text if dialect in ("", ".postgres") else other) for dialect in POP_DIALECTS}
+
+
 def generate(out: Path, commits: int, main_migrations: int, branch_migrations: int, seed: int = 1,
-             with_target: bool = True, quiet: bool = True) -> dict:
+             with_target: bool = True, quiet: bool = True, layout: str = "flat") -> dict:
     if commits < 1:
         raise SystemExit("gen_repo: --commits must be at least 1")
     if out.exists():
@@ -207,7 +219,7 @@ def generate(out: Path, commits: int, main_migrations: int, branch_migrations: i
     branch_set = migrations(main_migrations + 1, branch_migrations, seed, width)
     rng = random.Random(f"gitgate-bench-history:{seed}")
     sources = Sources(rng)
-    config = GITGATE_CONFIG + (GITGATE_TARGET if with_target else "")
+    config = GITGATE_CONFIG.replace("layout = flat", f"layout = {layout}") + (GITGATE_TARGET if with_target else "")
 
     importer = subprocess.Popen(git + ["fast-import", "--quiet", "--done"], stdin=subprocess.PIPE, env=env)
     stream = Stream(importer.stdin)
@@ -223,7 +235,7 @@ def generate(out: Path, commits: int, main_migrations: int, branch_migrations: i
             files[".gitignore"] = "__pycache__/\n*.pyc\n"
         added = due.get(i, [])
         for m in added:
-            files[m.path] = m.text
+            files.update(files_of(m, layout))
         message = f"Add {added[0].name.replace('_', ' ')}" if added else f"Tune settings (revision {i})"
         mark += 1
         stream.commit("refs/heads/main", mark, mark - 1 if mark > 1 else None, EPOCH + i * 600,
@@ -231,7 +243,7 @@ def generate(out: Path, commits: int, main_migrations: int, branch_migrations: i
     main_tip = mark
     when = EPOCH + commits * 600
     for j, m in enumerate(branch_set, start=1):
-        files = {m.path: m.text}
+        files = files_of(m, layout)
         if j % 3 == 0:
             files.update(sources.edit(commits + j))
         mark += 1
@@ -252,7 +264,7 @@ def generate(out: Path, commits: int, main_migrations: int, branch_migrations: i
     summary = {
         "path": str(out), "worktree": str(out / "wt-feature"), "commits": commits,
         "main_migrations": main_migrations, "branch_migrations": branch_migrations,
-        "seed": seed, "target": with_target,
+        "seed": seed, "target": with_target, "layout": layout,
         "main_versions": [m.version for m in main_set][-1:],
         "branch_paths": [m.path for m in branch_set],
     }
@@ -271,10 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-target", action="store_true",
                         help="write .gitgate without a [gitgate \"production\"] target")
+    parser.add_argument("--layout", choices=["flat", "pop"], default="flat",
+                        help="flat files, or pop's four files per migration (generic, postgres, mysql, sqlite3)")
     parser.add_argument("--out", type=Path, required=True, help="directory to create (replaced if present)")
     args = parser.parse_args(argv)
     generate(args.out.resolve(), args.commits, args.main_migrations, args.branch_migrations, args.seed,
-             with_target=not args.no_target, quiet=False)
+             with_target=not args.no_target, quiet=False, layout=args.layout)
     return 0
 
 

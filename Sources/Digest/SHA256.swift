@@ -35,3 +35,24 @@ private func digest(_ data: some DataProtocol, length: Int,
     }
     return String(decoding: hex, as: UTF8.self)
 }
+
+/// A SHA-256 fed piece by piece whose digest so far can be read at any point: Atlas's
+/// `atlas.sum` records the running digest after each file.
+public struct RunningSHA256: Sendable {
+    private var context = SHA256_CTX()
+
+    public init() { SHA256_Init(&context) }
+
+    public mutating func update(_ data: some DataProtocol) {
+        let bytes = Array(data)
+        bytes.withUnsafeBufferPointer { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+    }
+
+    /// The digest of everything fed so far; feeding may go on.
+    public func digest() -> [UInt8] {
+        var copy = context
+        var output = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        output.withUnsafeMutableBufferPointer { _ = SHA256_Final($0.baseAddress, &copy) }
+        return output
+    }
+}

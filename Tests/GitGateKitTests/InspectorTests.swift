@@ -159,11 +159,14 @@ private struct Project {
         #expect(inspection.migrations.map(\.path) == [path])
     }
 
-    @Test func aFileThatFitsNoLayoutIsReported() throws {
+    @Test func aSQLFileThatFitsNoLayoutBlocksAndOtherFilesDoNot() throws {
         let project = try Project()
-        try project.repo.commitFiles(["migrations/002_x.sql": "SELECT 1;\n", "migrations/notes.txt": "todo"], message: "x", in: project.worktree)
-        let warning = try #require(try project.inspect().warnings.first { $0.code == "unrecognized-file" })
-        #expect(warning.paths == ["migrations/notes.txt"])
+        try project.repo.commitFiles(["migrations/002_x.sql": "SELECT 1;\n", "migrations/notes.txt": "todo", "migrations/cleanup.sql": "SELECT 1;\n"],
+                                     message: "x", in: project.worktree)
+        let inspection = try project.inspect()
+        #expect(inspection.conflicts.map(\.code) == ["unclaimed-file"])
+        #expect(inspection.conflicts.first?.paths == ["migrations/cleanup.sql"])
+        #expect(inspection.conflicts.first?.message.contains("003_cleanup.sql") == true)
     }
 
     @Test func mainWorktreeWithBranchOption() throws {

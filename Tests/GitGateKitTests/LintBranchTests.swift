@@ -64,7 +64,8 @@ struct LintBranchTests {
         try repo.commitFiles([path: sql], message: "Reviewed", in: worktree)
         let report = try StatusService.report(at: worktree, environment: [:])
         #expect(report.findings[path]?.first?.allowedBecause == "emptied in 2023")
-        #expect(report.verdict.decision == .ready)
+        // Only the missing gated target blocks now, not the allowed finding.
+        #expect(report.verdict.reasons.count == 1 && report.verdict.reasons[0].contains("no gated target"), "\(report.verdict.reasons)")
         #expect(report.verdict.notes.contains { $0.contains("allowed because emptied in 2023") })
     }
 
@@ -76,8 +77,15 @@ struct LintBranchTests {
         #expect(outcome.paths == ["migrations/003_create_orders.sql", "migrations/004_index_orders.sql"])
         #expect(outcome.findings.map(\.rule) == ["destructive-drop"])
         #expect(outcome.exitCode == ExitStatus.blocked)
-        // The same file named alone has no history: its foreign keys point nowhere known.
-        let alone = try LintService.run(paths: ["migrations/003_create_orders.sql"], in: worktree, environment: [:])
+        // The same file named alone is read after the migrations before it that the working tree
+        // holds: users (001) is known; teams is only on main, which the branch has not merged.
+        let named = try LintService.run(paths: ["migrations/003_create_orders.sql"], in: worktree, environment: [:])
+        #expect(named.findings.filter { $0.rule == "foreign-key-unknown-table" }.map(\.message).map { $0.contains("teams") } == [true],
+                "\(named.findings.map(\.message))")
+        // Copied out of the repository it has no history: its foreign keys point nowhere known.
+        let copy = repo.scratch.appending("003_create_orders.sql")
+        try FileManager.default.copyItem(atPath: worktree + "/migrations/003_create_orders.sql", toPath: copy)
+        let alone = try LintService.run(paths: [copy], in: repo.scratch.path, environment: [:])
         #expect(alone.findings.filter { $0.rule == "foreign-key-unknown-table" }.count == 3)
     }
 

@@ -52,18 +52,19 @@ class Context:
 
     # Repositories.
 
-    def repo(self, commits: int, main: int, branch: int, target: bool = True, fresh_tag: str | None = None) -> dict:
+    def repo(self, commits: int, main: int, branch: int, target: bool = True, fresh_tag: str | None = None,
+             layout: str = "flat") -> dict:
         """A generated repository; reused across runs unless a row will modify it (fresh_tag)."""
-        name = f"c{commits}-m{main}-b{branch}" + ("" if target else "-notarget")
+        name = f"c{commits}-m{main}-b{branch}" + ("" if target else "-notarget") + ("" if layout == "flat" else f"-{layout}")
         out = self.work / "repos" / name
         stamp_file = out / ".git" / "bench-stamp"
         stamp = hashlib.sha256((BENCH / "gen_repo.py").read_bytes()).hexdigest() + json.dumps(
-            [commits, main, branch, target, SEED])
+            [commits, main, branch, target, SEED, layout])
         if stamp_file.exists() and stamp_file.read_text() == stamp:
             summary = json.loads((out / ".git" / "bench-summary.json").read_text())
         else:
             summary = self.timed_setup(f"repo {name}", lambda: gen_repo.generate(
-                out, commits, main, branch, SEED, with_target=target))
+                out, commits, main, branch, SEED, with_target=target, layout=layout))
             (out / ".git" / "bench-summary.json").write_text(json.dumps(summary))
             stamp_file.write_text(stamp)
         summary["width"] = gen_repo.version_width(main + branch)

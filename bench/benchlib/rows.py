@@ -95,6 +95,29 @@ def inspector(ctx: Context) -> list[Row]:
     return [compare(ctx, row, gitgate, alternative, a.runs)]
 
 
+def layouts(ctx: Context) -> list[Row]:
+    """pop writes each migration once per database: status on 500 migrations as 2,000 pop files
+    (generic, postgres, mysql, sqlite3) against the same 500 as flat files. Only the PostgreSQL
+    file of each version is read, so the goal is no slower."""
+    a = ctx.args
+    commits, versions = a.commits[0], 500
+    pop = ctx.repo(commits, versions, versions, target=False, layout="pop")
+    flat = ctx.repo(commits, versions, versions, target=False)
+    row = Row("status, pop tree (4 dialects each)", f"{commits:,} commits, {versions * 4:,} branch files ({versions} migrations)",
+              alternative_name=f"gitgate status on the same {versions} migrations as flat files")
+
+    def side(repo: dict):
+        def run(check: bool) -> float:
+            t, done = status_cmd(ctx, Path(repo["worktree"]), None).run()
+            if check:
+                report = parse_status(done.stdout, versions)
+                if any("mysql" in m["path"] or "sqlite3" in m["path"] for m in report["migrations"]):
+                    raise SideFailed("status read another dialect's file")
+            return t
+        return run
+    return [compare(ctx, row, side(pop), side(flat), a.runs)]
+
+
 def status_with_db(ctx: Context) -> list[Row]:
     a = ctx.args
     rows = []
@@ -384,6 +407,7 @@ def peak_memory(ctx: Context) -> list[Row]:
 
 ROWS = {
     "inspector": inspector,
+    "layouts": layouts,
     "status": status_with_db,
     "lint": lint,
     "hooks": hook_overhead,

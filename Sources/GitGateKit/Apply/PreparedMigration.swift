@@ -56,7 +56,7 @@ struct PreparedMigration: Sendable {
 
         var bytes = Array(sql.utf8)
         var statements = script.statements
-        if !directive && !controls.isEmpty {
+        if !directive && migration.transaction && !controls.isEmpty {
             // Only a wrapper around the whole file is accepted: BEGIN first, COMMIT last, nothing between.
             let wraps = controls.count == 2 && controls[0].offset == 0 && controls[1].offset == script.statements.count - 1
                 && controls[0].element.transactionControl == .begin && controls[1].element.transactionControl == .commit
@@ -75,7 +75,9 @@ struct PreparedMigration: Sendable {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
 
         var mode = Mode.transaction
-        if directive {
+        if !migration.transaction {
+            mode = .statements(reason: "its migration tool's marker says to run it outside a transaction")
+        } else if directive {
             mode = .statements(reason: "'-- \(noTransactionDirective)' in the file")
         } else if let outside = statements.first(where: { !$0.canRunInTransaction(serverVersion: serverVersion) }) {
             mode = .statements(reason: "line \(outside.line): \(summary(of: outside)) cannot run inside a transaction")

@@ -16,24 +16,11 @@ struct BranchMigrations {
         }
         self.files = files
 
-        let tipFiles = try repository.files(under: folder, at: tip)
-        let layout = configuration.layout ?? Layout.detect(relativePaths: tipFiles.map { relative($0.path, to: folder) })
-        let classified = files.compactMap { file in
-            layout?.classify(relativePath: relative(file.path, to: folder), folder: folder).map { ($0, file.id) }
-        }
-        // A down file belongs to its up file's migration even when only the up file changed.
-        let downs = Dictionary(
-            tipFiles.compactMap { file in
-                layout?.classify(relativePath: relative(file.path, to: folder), folder: folder)
-            }.filter { $0.role == .down }.map { ($0.version, $0.path) },
-            uniquingKeysWith: { first, _ in first })
-        var migrations: [Migration] = []
-        for (file, id) in classified where file.role == .up {
-            migrations.append(Migration(version: file.version, name: file.name, path: file.path,
-                                        downPath: downs[file.version], isRepeatable: file.isRepeatable,
-                                        source: .committed, contents: try repository.blob(id)))
-        }
-        self.migrations = migrations.sortedByVersion()
+        // The migrations themselves: the same reading as status and the hooks, counted from the fork point.
+        let inspector = Inspector(repository: repository, configuration: configuration)
+        migrations = try inspector.inspect(base: "main", baseTip: nil, branch: "branch", head: tip,
+                                           includeWorkingTree: false, compareWithOtherBranches: false,
+                                           from: .commit(fork)).migrations
     }
 
     /// Files main does not have with the branch's content: each a line saying which and how.

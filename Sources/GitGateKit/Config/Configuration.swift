@@ -31,8 +31,26 @@ public struct Configuration: Sendable {
     public var targets: [Target]
     /// Tables with at least this many rows (estimated) turn lock warnings into errors.
     public var largeTableRows: Int
+    /// `gitgate.ignore` globs (repeatable): `.sql` files in the migrations folder that are not migrations.
+    public var ignore: [String] = []
     /// Whether `.gitgate` exists; without it every setting is a default.
     public var hasFile: Bool
+    /// Where the policy (every key that decides a verdict) was read from.
+    public var policy: PolicySource = .worktree
+    /// Policy keys a person's git config sets: ignored, since only main's `.gitgate` decides them.
+    public var ignoredOverrides: [String] = []
+    /// The worktree's `.gitgate` differs from main's: its changes take effect when merged.
+    public var pendingPolicyChange: Bool = false
+
+    /// Where the policy comes from.
+    public enum PolicySource: Sendable, Equatable {
+        /// `.gitgate` as committed at the tip of the main branch.
+        case main(branch: String, commit: String)
+        /// The main branch has no `.gitgate` committed: no policy gates merges yet.
+        case missingOnMain(branch: String)
+        /// Read from a file or commits given explicitly (tests, `gitgate check`, a bare repository).
+        case worktree
+    }
 
     public var gatedTargets: [Target] { targets.filter(\.gate) }
 
@@ -67,8 +85,11 @@ extension Configuration {
     /// Keys of the `[gitgate]` section (lowercased, as git reports them).
     static let topLevelKeys: [String: String] = [
         "mainbranch": "mainBranch", "migrations": "migrations", "layout": "layout", "ledger": "ledger",
-        "reminder": "reminder", "largetablerows": "largeTableRows",
+        "reminder": "reminder", "largetablerows": "largeTableRows", "ignore": "ignore",
     ]
+    /// Target keys a person's git config may set: how to connect, never whether the target gates.
+    static let connectionKeys: Set<String> = ["url", "connecttimeout", "statementtimeout", "locktimeout", "applystatementtimeout", "applylocktimeout"]
+
     /// Keys of a `[gitgate "TARGET"]` section.
     static let targetKeys: [String: String] = [
         "url": "url", "gate": "gate", "connecttimeout": "connectTimeout",
@@ -79,18 +100,78 @@ extension Configuration {
     /// Folders where projects usually keep migrations, most specific first.
     public static let usualFolders = [
         "database_tools/migrations", "db/migrations", "database/migrations", "sql/migrations",
-        "src/main/resources/db/migration", "prisma/migrations", "migrations", "db/migrate",
+        "src/main/resources/db/migration", "db/migration", "prisma/migrations", "migrations", "db/migrate",
     ]
 
-    /// Reads `.gitgate` from the top of `repository`'s worktree, layered under its git config.
+    /// The configuration `gitgate` runs with in a worktree: the policy (every key that decides a
+    /// verdict) from `.gitgate` as committed at the tip of the main branch, so that a branch or a
+    /// person cannot loosen the gate that checks them; how to connect may come from git config.
     public static func load(from repository: Repository) throws -> Configuration {
         guard let root = repository.workdir else {
             throw GitGateError(.repository, "\(repository.gitDir) is a bare repository: run gitgate inside a worktree (gitgate check and the pre-receive hook take --base/--head instead)")
         }
-        let filePath = root + "/" + fileName
-        let hasFile = FileManager.default.fileExists(atPath: filePath)
-        return try load(from: repository, root: root, file: hasFile ? filePath : nil,
-                        folderExists: { isDirectory(root + "/" + $0) })
+        let top = root.hasSuffix("/") ? String(root.dropLast()) : root
+        let filePath = top + "/" + fileName
+        let worktreeFile = FileManager.default.fileExists(atPath: filePath) ? filePath : nil
+        guard let (main, tip) = policyBranch(repository) else {
+            // A repository with no commit on its main branch yet: nothing is merged, so the
+            // worktree's file is all there is.
+            return try load(from: repository, root: top, file: worktreeFile, folderExists: { isDirectory(top + "/" + $0) })
+        }
+        let committed = try? repository.contents(of: fileName, at: tip)
+        func folderExists(_ folder: String) -> Bool {
+            isDirectory(top + "/" + folder) || !((try? repository.files(under: folder, at: tip)) ?? []).isEmpty
+        }
+        var configuration: Configuration
+        if let committed {
+            configuration = try load(from: repository, root: top, blob: committed, folderExists: folderExists,
+                                     describedAs: "\(main)'s \(fileName)")
+            configuration.policy = .main(branch: main, commit: tip.hex)
+            let here = worktreeFile.flatMap { FileManager.default.contents(atPath: $0) }
+            configuration.pendingPolicyChange = here != committed
+        } else {
+            // Folders and layout still come from the worktree's file, so status can show the
+            // branch's migrations; the gate blocks them until main has a policy.
+            configuration = try load(from: repository, root: top, file: worktreeFile, folderExists: folderExists)
+            configuration.targets = []
+            configuration.policy = .missingOnMain(branch: main)
+            configuration.pendingPolicyChange = worktreeFile != nil
+        }
+        configuration.root = top
+        return configuration
+    }
+
+    /// The main branch and its tip, found without trusting the branch being checked: the first
+    /// of main, master and trunk that exists (else the main worktree's branch), then the branch
+    /// its committed `.gitgate` names, if that one exists.
+    static func policyBranch(_ repository: Repository) -> (String, ObjectID)? {
+        var candidates = ["main", "master", "trunk"].filter(repository.branchExists)
+        if candidates.isEmpty, let path = try? repository.mainWorktreePath,
+           let mainWorktree = try? Repository(discoveringFrom: path), let branch = try? mainWorktree.currentBranch() {
+            candidates.append(branch)
+        }
+        guard let first = candidates.first, let tip = try? repository.resolve("refs/heads/" + first) else { return nil }
+        if let blob = try? repository.contents(of: fileName, at: tip),
+           let named = mainBranchLine(in: blob), named != first, repository.branchExists(named),
+           let namedTip = try? repository.resolve("refs/heads/" + named) {
+            return (named, namedTip)
+        }
+        return (first, tip)
+    }
+
+    /// `mainBranch = X` in a `.gitgate`'s `[gitgate]` section, read without libgit2 (this runs before the file is trusted).
+    private static func mainBranchLine(in blob: Data) -> String? {
+        var inSection = false
+        for raw in String(decoding: blob, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") { inSection = line.lowercased().replacingOccurrences(of: " ", with: "") == "[gitgate]"; continue }
+            guard inSection else { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0].lowercased() == "mainbranch" {
+                return parts[1].split(separator: "#").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return nil
     }
 
     /// Reads `.gitgate` as committed in the first of `commits` that has one, layered under the
@@ -107,7 +188,12 @@ extension Configuration {
             commits.contains { !((try? repository.files(under: folder, at: $0)) ?? []).isEmpty }
         }
         guard let blob else { return try load(from: repository, root: root, file: nil, folderExists: folderExists) }
-        // libgit2 reads configuration from files: hand it the committed bytes in a private temp file.
+        return try load(from: repository, root: root, blob: blob, folderExists: folderExists, describedAs: fileName)
+    }
+
+    /// Reads committed `.gitgate` bytes (libgit2 reads configuration from files: they go to a private temp file).
+    private static func load(from repository: Repository, root: String, blob: Data, folderExists: (String) -> Bool,
+                             describedAs name: String) throws -> Configuration {
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("gitgate-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).gitgate")
         do {
@@ -116,11 +202,12 @@ extension Configuration {
             throw GitGateError(.io, "cannot write a temporary copy of \(fileName) to \(temporary.path): \(error.localizedDescription); check TMPDIR")
         }
         defer { try? FileManager.default.removeItem(at: temporary) }
-        return try load(from: repository, root: root, file: temporary.path, folderExists: folderExists)
+        return try load(from: repository, root: root, file: temporary.path, folderExists: folderExists, shownAs: name)
     }
 
+    /// - Parameter shownAs: how messages name the file (`main's .gitgate` when it was read from main).
     private static func load(from repository: Repository, root: String, file filePath: String?,
-                             folderExists: (String) -> Bool) throws -> Configuration {
+                             folderExists: (String) -> Bool, shownAs shown: String = fileName) throws -> Configuration {
         let hasFile = filePath != nil
         // libgit2 stops reading at a NUL byte, so a binary file would read as empty: every
         // setting silently default. Refuse what is not text.
@@ -128,7 +215,7 @@ extension Configuration {
         if let filePath, ((try? FileManager.default.attributesOfItem(atPath: filePath)[.size] as? Int) ?? 1) > 0,
            let bytes = FileManager.default.contents(atPath: filePath),
            bytes.contains(0) || String(data: bytes, encoding: .utf8) == nil {
-            throw GitGateError(.configuration, "\(fileName) is not text (it holds NUL bytes or invalid UTF-8); restore it from git (git checkout -- .gitgate) or rewrite it in git-config syntax")
+            throw GitGateError(.configuration, "\(shown) is not text (it holds NUL bytes or invalid UTF-8); restore it from git (git checkout -- .gitgate) or rewrite it in git-config syntax")
         }
 
         let fileConfig: Git.Config?
@@ -137,16 +224,21 @@ extension Configuration {
             fileConfig = try filePath.map { try Git.Config.open(file: $0) }
             merged = try filePath.map { try repository.config(layering: $0) } ?? repository.config()
         } catch {
-            throw GitGateError(.configuration, "\(fileName): cannot be read (\(error)); fix its syntax (it uses git-config syntax) or remove it")
+            throw GitGateError(.configuration, "\(shown): cannot be read (\(error)); fix its syntax (it uses git-config syntax) or remove it")
         }
 
         func origin(_ key: String) -> String {
-            if let fileConfig, fileConfig.string(key) != nil { return fileName }
+            if let fileConfig, fileConfig.string(key) != nil { return shown }
             return "git config"
         }
 
         // Unknown keys are typos that would silently change what the gate does.
         var targetNames: [String] = []
+        var ignoredOverrides: [String] = []
+        let fileTargets = Set((try fileConfig?.entries(matching: "^gitgate\\.") ?? []).compactMap { entry -> String? in
+            let parts = entry.name.split(separator: ".", omittingEmptySubsequences: false)
+            return parts.count >= 3 ? parts[1..<(parts.count - 1)].joined(separator: ".") : nil
+        })
         for entry in try merged.entries(matching: "^gitgate\\.") {
             let parts = entry.name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 2 {
@@ -159,30 +251,39 @@ extension Configuration {
                 guard targetKeys[key] != nil else {
                     throw unknownKey(entry.name, in: origin(entry.name), known: Array(targetKeys.values).map { "gitgate.\(target).\($0)" })
                 }
-                if !targetNames.contains(target) { targetNames.append(target) }
+                // Targets are policy: only the file names them; git config may say how to reach one.
+                if fileTargets.contains(target) && !targetNames.contains(target) { targetNames.append(target) }
             }
+            if case .file = entry.origin { continue }
+            let isConnection = parts.count >= 3 && connectionKeys.contains(parts[parts.count - 1])
+                && fileTargets.contains(parts[1..<(parts.count - 1)].joined(separator: "."))
+            if !isConnection && !ignoredOverrides.contains(entry.name) { ignoredOverrides.append(entry.name) }
         }
+        // The file's settings; a person's git config decides none of them.
+        let policy = fileConfig
 
         var configuration = Configuration(root: root, migrations: "", hasFile: hasFile)
-        configuration.mainBranch = merged.string("gitgate.mainbranch")?.nonEmpty
+        configuration.ignoredOverrides = ignoredOverrides
+        configuration.mainBranch = policy?.string("gitgate.mainbranch")?.nonEmpty
 
-        if let value = merged.string("gitgate.layout"), value != "auto" {
-            guard let layout = Layout(rawValue: value) else {
-                throw GitGateError(.configuration, "\(origin("gitgate.layout")): gitgate.layout = '\(value)' is not a layout; use auto, flat, flyway, updown or directory")
+        if let value = policy?.string("gitgate.layout"), value != "auto" {
+            guard let layout = Layout(configured: value) else {
+                throw GitGateError(.configuration, "\(origin("gitgate.layout")): gitgate.layout = '\(value)' is not a layout; use auto, \(Layout.allCases.map(\.rawValue).joined(separator: ", ")) (or the tool's name: golang-migrate, diesel, prisma)")
             }
             configuration.layout = layout
         }
-        if let value = merged.string("gitgate.ledger") {
+        if let value = policy?.string("gitgate.ledger") {
             guard let ledger = LedgerKind(rawValue: value) else {
                 throw GitGateError(.configuration, "\(origin("gitgate.ledger")): gitgate.ledger = '\(value)' is not a ledger; use \(LedgerKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             configuration.ledger = ledger
         }
-        configuration.reminders = merged.strings("gitgate.reminder").filter { !$0.isEmpty }
-        if let rows = try integer(merged, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
+        configuration.reminders = policy?.strings("gitgate.reminder").filter { !$0.isEmpty } ?? []
+        configuration.ignore = policy?.strings("gitgate.ignore").compactMap(\.nonEmpty) ?? []
+        if let policy, let rows = try integer(policy, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
 
         // The migrations folder: configured, else the first usual folder that exists.
-        if let folder = merged.string("gitgate.migrations")?.nonEmpty {
+        if let folder = policy?.string("gitgate.migrations")?.nonEmpty {
             let normalized = normalizeFolder(folder)
             guard folderExists(normalized) else {
                 throw GitGateError(.configuration, "\(origin("gitgate.migrations")): gitgate.migrations = '\(folder)' is not a folder in \(root); create it or fix the path (relative to the repository root)")
@@ -191,28 +292,28 @@ extension Configuration {
         } else if let found = usualFolders.first(where: folderExists) {
             configuration.migrations = found
         } else {
-            throw GitGateError(.configuration, "no migrations folder found in \(root): run 'gitgate init' or set gitgate.migrations in \(fileName)")
+            throw GitGateError(.configuration, "no migrations folder found in \(root): run 'gitgate init' or set gitgate.migrations in \(shown)")
         }
 
         for name in targetNames {
-            configuration.targets.append(try loadTarget(name, merged: merged, fileConfig: fileConfig, origin: origin))
+            configuration.targets.append(try loadTarget(name, merged: merged, fileConfig: fileConfig, origin: origin, shown: shown))
         }
         return configuration
     }
 
     private static func loadTarget(_ name: String, merged: Git.Config, fileConfig: Git.Config?,
-                                   origin: (String) -> String) throws -> Target {
+                                   origin: (String) -> String, shown: String) throws -> Target {
         let prefix = "gitgate.\(name)."
         guard let url = merged.string(prefix + "url")?.nonEmpty else {
             throw GitGateError(.configuration, "\(origin(prefix + "gate")): target '\(name)' has no url; set gitgate.\(name).url (env:VAR, service=NAME, or a URI without a password)")
         }
         // A password in a committed file is a leaked password.
         if let fileURL = fileConfig?.string(prefix + "url"), ConnectionSource.containsPassword(fileURL) {
-            throw GitGateError(.configuration, "\(fileName): gitgate.\(name).url holds a literal password; remove it and use env:VAR, ~/.pgpass or PGPASSWORD instead (and rotate that password: it may be in git history)")
+            throw GitGateError(.configuration, "\(shown): gitgate.\(name).url holds a literal password; remove it and use env:VAR, ~/.pgpass or PGPASSWORD instead (and rotate that password: it may be in git history)")
         }
         var target = Target(name: name, connection: ConnectionSource(parsing: url))
         do {
-            target.gate = try merged.bool(prefix + "gate") ?? true
+            target.gate = try fileConfig?.bool(prefix + "gate") ?? true
         } catch {
             throw GitGateError(.configuration, "\(origin(prefix + "gate")): gitgate.\(name).gate = '\(merged.string(prefix + "gate") ?? "")' is not a boolean; use true or false")
         }

@@ -2,11 +2,24 @@
 public enum Gate {
     /// - Parameter requireGatedTarget: the hooks pass true: with migrations to merge and no
     ///   gated target configured there is nothing to check against, so they block.
+    /// - Parameter policy: where the rules came from (main's `.gitgate`), for what status says about them.
     public static func verdict(inspection: Inspection, findings: [String: [Finding]], checks: [TargetCheck],
-                               requireGatedTarget: Bool = false) -> Verdict {
+                               requireGatedTarget: Bool = true, policy: Configuration? = nil) -> Verdict {
         var reasons: [String] = []
         var notes: [String] = []
         var couldNotCheck = false
+
+        if let policy {
+            if case .missingOnMain(let branch) = policy.policy, !inspection.migrations.isEmpty {
+                reasons.append("\(branch) has no committed .gitgate, so no policy gates this merge yet; commit .gitgate on \(branch) first (gitgate init writes one)")
+            }
+            if policy.pendingPolicyChange {
+                notes.append(".gitgate here differs from the main branch's: its changes take effect when merged (the gate uses the main branch's)")
+            }
+            for key in policy.ignoredOverrides {
+                notes.append("git config sets \(key), which only the main branch's .gitgate decides; it is ignored (git config may set only how to connect: url and timeouts)")
+            }
+        }
 
         for problem in inspection.problems {
             if problem.severity == .error { reasons.append(problem.message) } else { notes.append(problem.message) }

@@ -14,14 +14,14 @@ public enum StatusService {
     /// Review and target checks for an inspection already made (status, check, hooks).
     public static func evaluate(_ inspection: Inspection, configuration: Configuration,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                                requireGatedTarget: Bool = false) -> StatusReport {
+                                requireGatedTarget: Bool = true) -> StatusReport {
         // One parse per migration serves both the review and the target check.
         let parsed = ParsedFile.parse(inspection.migrations.map(\.contents))
         let findings = Review.findings(for: inspection, parsed: parsed, configuration: configuration)
         let checker = TargetChecker(ledger: configuration.ledger, environment: environment)
         let checks = checker.check(configuration.targets, migrations: inspection.migrations, parsed: parsed)
         let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks,
-                                   requireGatedTarget: requireGatedTarget)
+                                   requireGatedTarget: requireGatedTarget, policy: configuration)
         return StatusReport(inspection: inspection, findings: findings, checks: checks, verdict: verdict)
     }
 }

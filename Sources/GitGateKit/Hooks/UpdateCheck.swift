@@ -11,8 +11,9 @@ public enum UpdateCheck {
         try GateRun.addQuarantine(to: repository, environment: environment)
         let headID = try commit(head, in: repository, role: "--head")
         let baseID = try base.flatMap { GateRun.isZero($0) ? nil : try commit($0, in: repository, role: "--base") }
-        // The rules come from history, the base's first: a branch cannot loosen the gate it is checked by.
-        let configuration = try Configuration.load(from: repository, committedIn: [baseID, headID].compactMap { $0 })
+        // The rules come from the base (main's tip): a branch cannot loosen the gate it is checked
+        // by. Only a push that creates main brings its own.
+        let configuration = try Configuration.load(from: repository, committedIn: baseID.map { [$0] } ?? [headID])
         let inspector = Inspector(repository: repository, configuration: configuration)
         let baseName = ref.map(\.branchShortName) ?? base ?? "(nothing)"
         let inspection = try inspector.inspect(base: baseName, baseTip: baseID, branch: head, head: headID,
@@ -37,7 +38,7 @@ enum GateRun {
     static func evaluate(_ inspection: Inspection, configuration: Configuration,
                          environment: [String: String]) -> StatusReport {
         if inspection.migrations.isEmpty {
-            let verdict = Gate.verdict(inspection: inspection, findings: [:], checks: [], requireGatedTarget: true)
+            let verdict = Gate.verdict(inspection: inspection, findings: [:], checks: [], requireGatedTarget: true, policy: configuration)
             return StatusReport(inspection: inspection, findings: [:], checks: [], verdict: verdict)
         }
         return StatusService.evaluate(inspection, configuration: configuration, environment: environment,

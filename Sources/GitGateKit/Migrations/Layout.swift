@@ -1,25 +1,49 @@
 import Foundation
 
-/// How a project names its migration files. `auto` in `.gitgate` picks one by looking at the folder.
+/// How a project names and writes its migration files: one per migration tool. `auto` in
+/// `.gitgate` picks one by looking at the folder's names and, for tools whose names look
+/// alike, at the files' own markers. Each layout's rules live in one file under `Layouts/`.
 public enum Layout: String, Sendable, CaseIterable, Codable {
-    /// `001_create_users.sql`
+    /// `001_create_users.sql`: the whole file is the migration.
     case flat
-    /// `V3__add_index.sql`, `R__views.sql` (repeatable); `U3__…` undo files are not migrations.
+    /// `V3__add_index.sql`, `R__views.sql` (repeatable), `U3__…` (undo: the rollback of V3).
     case flyway
-    /// `20240101120000_add_x.up.sql` with `.down.sql`
+    /// golang-migrate: `20240101120000_add_x.up.sql` with `.down.sql`.
     case updown
-    /// `2019-02-26-002946_create_user/up.sql` + `down.sql` (diesel), `20230101_x/migration.sql` (prisma)
+    /// diesel `2019-02-26-002946_create_user/up.sql` + `down.sql`, prisma `20230101_x/migration.sql`.
     case directory
+    /// dbmate: one file with `-- migrate:up` and `-- migrate:down` sections.
+    case dbmate
+    /// goose: one file with `-- +goose Up` and `-- +goose Down` sections.
+    case goose
+    /// pop (gobuffalo/pop, ory/x popx): `.up.sql`/`.down.sql` per dialect.
+    case pop
+    /// Atlas: every `.sql` file in name order, guarded by `atlas.sum`.
+    case atlas
+    /// Liquibase formatted SQL: changesets inside `--liquibase formatted sql` files.
+    case liquibase
+
+    /// The names `.gitgate` accepts for a layout: its own, and the tools' names.
+    public init?(configured value: String) {
+        switch value.lowercased() {
+        case "golang-migrate", "migrate": self = .updown
+        case "diesel", "prisma": self = .directory
+        default: self.init(rawValue: value.lowercased())
+        }
+    }
+
+    /// This layout's rules.
+    var rules: any LayoutRules { Layouts.all.first { $0.layout == self }! }
 }
 
-/// What one file in the migrations folder is, according to a layout.
+/// What one file in the migrations folder is, by its name, according to a layout.
 public struct MigrationFile: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable {
-        /// The file that changes the schema forward.
+        /// The file that changes the schema forward (it may also hold the down part).
         case up
         /// The file that reverts it: part of its migration, never a migration of its own.
         case down
-        /// Flyway's undo files: neither gated nor applied.
+        /// Flyway's undo files: the rollback of the version of the same number.
         case undo
     }
 
@@ -32,88 +56,124 @@ public struct MigrationFile: Sendable, Hashable {
     public var isRepeatable: Bool
     /// Path relative to the repository root.
     public var path: String
+    /// pop: the database the file is written for (`postgres`, `mysql`, …); nil for every database.
+    public var dialect: String?
+    /// False when the name says to run it outside a transaction (pop `.autocommit.`).
+    public var transaction: Bool
+
+    public init(version: String, name: String, role: Role, isRepeatable: Bool = false, path: String,
+                dialect: String? = nil, transaction: Bool = true) {
+        self.version = version
+        self.name = name
+        self.role = role
+        self.isRepeatable = isRepeatable
+        self.path = path
+        self.dialect = dialect
+        self.transaction = transaction
+    }
+}
+
+/// One migration inside a file, as its tool reads it: byte ranges of the file.
+struct MigrationPart: Sendable, Hashable {
+    /// Overrides the file name's version (Liquibase changesets).
+    var version: String?
+    var name: String?
+    /// What runs forward.
+    var up: Range<Int>
+    /// What reverts it, when the same file holds it.
+    var down: Range<Int>?
+    var transaction: Bool = true
+    var changeset: Migration.Changeset?
+}
+
+/// Why a file cannot be read as its layout says: a conflict that blocks the gate.
+struct LayoutProblem: Error, Sendable, Hashable {
+    /// 1-based line of the file.
+    var line: Int
+    var message: String
+}
+
+/// The rules of one layout. Adding a layout is one file conforming to this, and one line in `Layouts.all`.
+protocol LayoutRules: Sendable {
+    var layout: Layout { get }
+    /// What the file is by its name (path relative to the migrations folder), or nil.
+    func claim(_ relativePath: String) -> MigrationFile?
+    /// Whether the file's content carries this layout's markers (layouts whose names look like
+    /// flat files are told apart by these).
+    func recognizes(_ contents: Data) -> Bool
+    /// The migrations in a file this layout claimed, as byte ranges of `contents`.
+    /// `sibling` reads another file of the same folder, by its path relative to the folder.
+    func parts(of file: MigrationFile, contents: Data, sibling: (String) -> Data?) -> Result<[MigrationPart], LayoutProblem>
+    /// The file's name once renumbered to `version` (for the `git mv` that resolves a collision).
+    func renamed(_ relativePath: String, from version: String, to newVersion: String) -> String
+    /// The name a stray `.sql` file should have to be claimed, as an example.
+    func example(for stem: String, nextVersion: String) -> String
+}
+
+extension LayoutRules {
+    func recognizes(_ contents: Data) -> Bool { false }
+
+    func parts(of file: MigrationFile, contents: Data, sibling: (String) -> Data?) -> Result<[MigrationPart], LayoutProblem> {
+        .success([MigrationPart(up: 0..<contents.count, transaction: file.transaction)])
+    }
+
+    func renamed(_ relativePath: String, from version: String, to newVersion: String) -> String {
+        guard let range = relativePath.range(of: version) else { return relativePath }
+        return relativePath.replacingCharacters(in: range, with: newVersion)
+    }
+}
+
+/// Every layout gitgate reads. Detection tries them in this order; the first ones are the most specific.
+enum Layouts {
+    static let all: [any LayoutRules] = [
+        AtlasLayout(), PopLayout(), DirectoryLayout(), UpDownLayout(), FlywayLayout(),
+        LiquibaseLayout(), DbmateLayout(), GooseLayout(), FlatLayout(),
+    ]
+
+    /// Layouts told apart from flat files by their content.
+    static var byContent: [any LayoutRules] { all.filter { $0.layout == .liquibase || $0.layout == .dbmate || $0.layout == .goose } }
 }
 
 extension Layout {
     /// Classifies a file by its path relative to the migrations folder. Returns nil when the
     /// file does not fit this layout.
     public func classify(relativePath: String, folder: String) -> MigrationFile? {
-        // Called for every file on main (thousands per status): no splitting unless there is a folder.
-        let components = relativePath.utf8.contains(UInt8(ascii: "/"))
-            ? relativePath.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-            : relativePath.isEmpty ? [] : [relativePath]
-        guard let fileName = components.last, fileName.utf8.hasSuffix(".sql") else { return nil }
-        let fullPath = folder.isEmpty ? relativePath : folder + "/" + relativePath
-        switch self {
-        case .flat:
-            guard components.count == 1, !fileName.hasSuffix(".up.sql"), !fileName.hasSuffix(".down.sql") else { return nil }
-            let stem = String(fileName.dropLast(4))
-            guard let (version, name) = Layout.splitVersion(stem) else { return nil }
-            return MigrationFile(version: version, name: name, role: .up, isRepeatable: false, path: fullPath)
-
-        case .flyway:
-            // Flyway scans folders recursively; the name alone carries the version.
-            let stem = String(fileName.dropLast(4))
-            guard let separator = stem.range(of: "__") else { return nil }
-            let prefix = stem[..<separator.lowerBound]
-            let description = String(stem[separator.upperBound...])
-            guard !description.isEmpty, let kind = prefix.first else { return nil }
-            let version = String(prefix.dropFirst())
-            switch kind {
-            case "V", "U":
-                guard Layout.isFlywayVersion(version) else { return nil }
-                return MigrationFile(version: version, name: description, role: kind == "V" ? .up : .undo,
-                                     isRepeatable: false, path: fullPath)
-            case "R":
-                guard version.isEmpty else { return nil }
-                return MigrationFile(version: "R__" + description, name: description, role: .up,
-                                     isRepeatable: true, path: fullPath)
-            default:
-                return nil
-            }
-
-        case .updown:
-            guard components.count == 1 else { return nil }
-            let role: MigrationFile.Role
-            let stem: String
-            if fileName.hasSuffix(".up.sql") {
-                role = .up; stem = String(fileName.dropLast(7))
-            } else if fileName.hasSuffix(".down.sql") {
-                role = .down; stem = String(fileName.dropLast(9))
-            } else {
-                return nil
-            }
-            guard let (version, name) = Layout.splitVersion(stem) else { return nil }
-            return MigrationFile(version: version, name: name, role: role, isRepeatable: false, path: fullPath)
-
-        case .directory:
-            guard components.count == 2 else { return nil }
-            let role: MigrationFile.Role
-            switch fileName {
-            case "up.sql", "migration.sql": role = .up
-            case "down.sql": role = .down
-            default: return nil
-            }
-            guard let (version, name) = Layout.splitVersion(components[0]) else { return nil }
-            return MigrationFile(version: version, name: name, role: role, isRepeatable: false, path: fullPath)
-        }
+        guard var file = rules.claim(relativePath) else { return nil }
+        file.path = folder.isEmpty ? relativePath : folder + "/" + relativePath
+        return file
     }
 
     /// Files that tools keep beside their migrations and that are not migrations.
     public static func isKnownCompanion(relativePath: String) -> Bool {
         let fileName = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
         if fileName.hasPrefix(".") { return true }  // .gitkeep, .keep
-        return ["migration_lock.toml", "atlas.sum", "sqitch.plan", "sqitch.conf"].contains(fileName)
+        return ["migration_lock.toml", "atlas.sum", "sqitch.plan", "sqitch.conf", "metadata.toml"].contains(fileName)
+            || !fileName.lowercased().hasSuffix(".sql")
     }
 
-    /// Picks the layout that explains most of the files; ties go to the more specific layout.
-    public static func detect(relativePaths: [String]) -> Layout? {
-        let order: [Layout] = [.directory, .updown, .flyway, .flat]
+    /// Picks the layout by the names alone: `atlas.sum` means Atlas; a dialect infix means pop;
+    /// otherwise the layout that explains most of the files (ties go to the more specific).
+    /// `sample` reads a file's content (path relative to the folder) to tell flat files from
+    /// dbmate, goose and Liquibase ones; without it those read as flat.
+    public static func detect(relativePaths: [String], sample: ((String) -> Data?)? = nil) -> Layout? {
+        if relativePaths.contains("atlas.sum") { return .atlas }
+        if relativePaths.contains(where: PopLayout.hasDialectOrAutocommit) { return .pop }
         var best: (layout: Layout, count: Int)?
-        for layout in order {
-            let count = relativePaths.reduce(0) { $0 + (layout.classify(relativePath: $1, folder: "") == nil ? 0 : 1) }
+        for layout in [Layout.directory, .updown, .flyway, .flat] {
+            let rules = layout.rules
+            let count = relativePaths.reduce(0) { $0 + (rules.claim($1) == nil ? 0 : 1) }
             if count > 0, count > (best?.count ?? 0) { best = (layout, count) }
         }
+        guard best == nil || best?.layout == .flat, let sample else { return best?.layout }
+        // Flat-looking names: the newest few files' markers decide (a folder converted to a
+        // tool keeps its old files as they were).
+        let candidates = relativePaths.filter { $0.lowercased().hasSuffix(".sql") }.sorted().suffix(12)
+        var votes: [Layout: Int] = [:]
+        for path in candidates.reversed() {
+            guard let contents = sample(path) else { continue }
+            if let layout = Layouts.byContent.first(where: { $0.recognizes(contents) })?.layout { votes[layout, default: 0] += 1 }
+        }
+        if let (layout, _) = votes.max(by: { $0.value < $1.value }) { return layout }
         return best?.layout
     }
 
@@ -134,6 +194,14 @@ extension Layout {
     static func isFlywayVersion(_ version: String) -> Bool {
         guard let first = version.first, first.isASCII, first.isNumber else { return false }
         return version.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "." || $0 == "_" }
+    }
+
+    /// The version after `newest`, written the same way: `009` → `010`, `20240101120000` → `20240101120001`.
+    static func next(after newest: String) -> String {
+        let digits = newest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, let number = UInt64(digits) else { return newest + "1" }
+        let next = String(number + 1)
+        return String(repeating: "0", count: max(0, digits.count - next.count)) + next
     }
 }
 
@@ -176,5 +244,39 @@ extension String.UTF8View {
     func hasSuffix(_ suffix: StaticString) -> Bool {
         let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
         return count >= tail.count && self.suffix(tail.count).elementsEqual(tail)
+    }
+}
+
+extension Data {
+    /// The file as one part of it runs: bytes before `range` blanked (newlines kept, so line
+    /// numbers stay the file's), the range as it is, nothing after it.
+    func keeping(_ range: Range<Int>) -> Data {
+        var bytes = [UInt8](self.prefix(range.upperBound))
+        for index in 0..<Swift.min(range.lowerBound, bytes.count) where bytes[index] != 0x0A && bytes[index] != 0x0D {
+            bytes[index] = 0x20
+        }
+        return Data(bytes)
+    }
+
+    /// Lines of the file as (byte range without its line ending, 1-based number).
+    func lineRanges() -> [(range: Range<Int>, number: Int)] {
+        var result: [(Range<Int>, Int)] = []
+        var start = 0
+        var number = 1
+        withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            for index in 0..<bytes.count where bytes[index] == 0x0A {
+                let end = index > start && bytes[index - 1] == 0x0D ? index - 1 : index
+                result.append((start..<end, number))
+                start = index + 1
+                number += 1
+            }
+            if start < bytes.count { result.append((start..<bytes.count, number)) }
+        }
+        return result.map { (range: $0.0, number: $0.1) }
+    }
+
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: self[(startIndex + range.lowerBound)..<(startIndex + range.upperBound)], as: UTF8.self)
     }
 }

@@ -26,11 +26,14 @@ public struct Migration: Sendable, Hashable {
         public var author: String
         /// The changelog file's path as Liquibase records it.
         public var file: String
+        /// Its place in the file: changesets run in file order.
+        public var index: Int
 
-        public init(id: String, author: String, file: String) {
+        public init(id: String, author: String, file: String, index: Int = 0) {
             self.id = id
             self.author = author
             self.file = file
+            self.index = index
         }
     }
 
@@ -83,6 +86,10 @@ extension Array where Element == Migration {
     /// In the order migration tools apply them.
     public func sortedByVersion() -> [Migration] {
         map { (key: VersionKey($0.version), migration: $0) }.sorted { a, b in
+            // Liquibase changesets run in file order, then in their order within the file.
+            if let x = a.migration.changeset, let y = b.migration.changeset {
+                return x.file != y.file ? x.file.utf8.lexicographicallyPrecedes(y.file.utf8) : x.index < y.index
+            }
             // Repeatables run last.
             if a.migration.isRepeatable != b.migration.isRepeatable { return !a.migration.isRepeatable }
             if a.key != b.key { return a.key < b.key }

@@ -37,6 +37,8 @@ public struct StatusReport: Sendable {
         var path: String
         var downPath: String?
         var source: String
+        /// False when the migration's tool runs it outside a transaction.
+        var transaction: Bool
         var checksum: String
         var targets: [String: TargetStatus]
         var findings: [JSONFinding]
@@ -65,7 +67,7 @@ public struct StatusReport: Sendable {
             }
             return JSONMigration(
                 version: migration.version, name: migration.name, path: migration.path, downPath: migration.downPath,
-                source: migration.source.rawValue, checksum: migration.checksum, targets: targets,
+                source: migration.source.rawValue, transaction: migration.transaction, checksum: migration.checksum, targets: targets,
                 findings: (findings[migration.path] ?? []).map {
                     JSONFinding(rule: $0.rule, severity: $0.severity.rawValue, line: $0.line, message: $0.message,
                                 fix: $0.fix, allowedBecause: $0.allowedBecause)

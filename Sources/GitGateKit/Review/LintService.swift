@@ -50,16 +50,26 @@ public enum LintService {
                 named.append((path, absolute))
             }
         }
+        // Files inside the repository's migrations folder are read as status reads them: by
+        // their layout, after the migrations the working tree holds before them.
+        let context = WorkingTreeMigrations(directory: directory)
         var files: [ReviewFile] = []
+        var history: [ReviewFile] = []
         for (file, contents) in zip(named, read(named.map(\.location))) {
             guard let contents else {
                 unreadable.append((file.shown, "cannot be read (permissions?)"))
                 continue
             }
-            files.append(ReviewFile(path: file.shown, contents: contents))
+            switch context?.read(absolutePath: file.location, contents: contents) ?? WorkingTreeMigrations.readAlone(contents) {
+            case .failure(let problem):
+                unreadable.append((file.shown, "line \(problem.line): \(problem.message)"))
+            case .success(let parts):
+                if files.isEmpty, let earlier = context?.before(absolutePath: file.location) { history = earlier }
+                files += parts.map { ReviewFile(path: file.shown, contents: $0) }
+            }
         }
 
-        var reviewer = Reviewer(files: .named, environment: environment)
+        var reviewer = Reviewer(files: .named, history: history.isEmpty ? nil : MigrationHistory(files: history), environment: environment)
         if let targetName {
             let configuration = try Inspector(at: directory).configuration
             reviewer.target = try configuration.target(named: targetName)
@@ -97,6 +107,20 @@ public enum LintService {
         return box.values
     }
 
+    /// Every file under `folder`, relative to it (hidden ones aside).
+    static func allFiles(in folder: String) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String) {
+            let here = relative.isEmpty ? folder : folder + "/" + relative
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: here)) ?? [] where !name.hasPrefix(".") {
+                let path = relative.isEmpty ? name : relative + "/" + name
+                if isDirectory(folder + "/" + path) { walk(path) } else { found.append(path) }
+            }
+        }
+        walk("")
+        return found.sorted()
+    }
+
     /// `.sql` files under `folder` but down files, relative to it, sorted (migration names sort in run order).
     static func sqlFiles(in folder: String) -> [String] {
         var found: [String] = []
@@ -115,5 +139,73 @@ public enum LintService {
         }
         walk("")
         return found.sorted()
+    }
+}
+
+/// The migrations folder of the repository around a directory, as the working tree holds it:
+/// what `gitgate lint PATH` needs to read a file as its layout says and to know what ran before it.
+struct WorkingTreeMigrations {
+    let root: String
+    let reader: MigrationFolder
+    let layout: Layout?
+    /// Every migration of the folder in the working tree, in the order they run.
+    let migrations: [Migration]
+
+    init?(directory: String) {
+        guard let repository = try? Inspector.openRepository(at: directory), let root = repository.workdir,
+              let configuration = try? Configuration.load(from: repository) else { return nil }
+        let top = root.hasSuffix("/") ? String(root.dropLast()) : root
+        let reader = MigrationFolder(configuration)
+        let paths = LintService.allFiles(in: top + "/" + reader.folder).map { reader.folder.isEmpty ? $0 : reader.folder + "/" + $0 }
+        let read: (String) -> Data? = { FileManager.default.contents(atPath: top + "/" + $0) }
+        let layout = reader.layout(paths: paths, sample: read)
+        self.root = top
+        self.reader = reader
+        self.layout = layout
+        var found: [Migration] = []
+        if let layout {
+            let files = paths.compactMap { path -> MigrationFile? in
+                if case .migration(let file) = reader.claim(path, layout: layout), file.role == .up { return file }
+                return nil
+            }
+            let selected = Dictionary(grouping: files, by: \.version).values.flatMap(MigrationFolder.forPostgres)
+            for file in selected {
+                guard let contents = read(file.path),
+                      case .success(let parts) = reader.read(file, contents: contents, layout: layout, source: .committed, sibling: read) else { continue }
+                found += parts
+            }
+        }
+        migrations = found.sortedByVersion()
+    }
+
+    /// The path relative to the repository, when the file is in the migrations folder.
+    private func inFolder(_ absolutePath: String) -> String? {
+        let resolved = URL(fileURLWithPath: absolutePath).standardizedFileURL.path
+        let prefix = root + "/" + (reader.folder.isEmpty ? "" : reader.folder + "/")
+        return resolved.hasPrefix(prefix) ? String(resolved.dropFirst(root.count + 1)) : nil
+    }
+
+    /// The parts of the file a PostgreSQL target runs: by the folder's layout inside the folder,
+    /// by the file's own markers elsewhere.
+    func read(absolutePath: String, contents: Data) -> Result<[Data], LayoutProblem> {
+        guard let path = inFolder(absolutePath), let layout else { return Self.readAlone(contents) }
+        guard case .migration(let file) = reader.claim(path, layout: layout), file.role == .up else { return Self.readAlone(contents) }
+        return reader.read(file, contents: contents, layout: layout, source: .committed,
+                           sibling: { FileManager.default.contents(atPath: root + "/" + $0) }).map { $0.map(\.contents) }
+    }
+
+    /// A file outside any migrations folder: dbmate's, goose's or Liquibase's markers still say what runs forward.
+    static func readAlone(_ contents: Data) -> Result<[Data], LayoutProblem> {
+        guard let rules = Layouts.byContent.first(where: { $0.recognizes(contents) }) else { return .success([contents]) }
+        let file = MigrationFile(version: "0", name: "", role: .up, path: "")
+        return rules.parts(of: file, contents: contents, sibling: { _ in nil }).map { parts in
+            parts.map { contents.keeping($0.up) }
+        }
+    }
+
+    /// The migrations that run before the file at `absolutePath`, when it is one of the folder's.
+    func before(absolutePath: String) -> [ReviewFile]? {
+        guard let path = inFolder(absolutePath), let index = migrations.firstIndex(where: { $0.path == path }) else { return nil }
+        return migrations[..<index].map { ReviewFile(path: $0.path, contents: $0.contents) }
     }
 }

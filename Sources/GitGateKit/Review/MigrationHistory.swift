@@ -17,23 +17,29 @@ public struct MigrationHistory: Sendable {
     public static func main(of inspection: Inspection, in repository: Repository) -> MigrationHistory {
         MigrationHistory { keep in
             guard let layout = inspection.layout else { return [] }
-            let folder = inspection.migrationsFolder
+            let reader = MigrationFolder(folder: inspection.migrationsFolder, configured: layout)
             let tip = try repository.resolve("refs/heads/" + inspection.base)
-            var migrations: [(migration: Migration, id: ObjectID)] = []
-            for file in try repository.files(under: folder, at: tip) {
-                guard let classified = layout.classify(relativePath: relative(file.path, to: folder), folder: folder),
-                      classified.role == .up else { continue }
-                migrations.append((Migration(version: classified.version, name: classified.name, path: classified.path,
-                                             isRepeatable: classified.isRepeatable, source: .committed, contents: Data()),
-                                   file.id))
+            let files = try repository.files(under: reader.folder, at: tip)
+            var claimed: [(file: MigrationFile, id: ObjectID)] = []
+            for file in files {
+                guard case .migration(let migration) = reader.claim(file.path, layout: layout), migration.role == .up else { continue }
+                claimed.append((migration, file.id))
             }
-            let ids = Dictionary(migrations.map { ($0.migration.path, $0.id) }, uniquingKeysWith: { a, _ in a })
-            let ordered = migrations.map(\.migration).sortedByVersion()
-            // Thousands of blobs on a long history: read and filtered on all cores.
-            let kept = try repository.mapBlobs(ordered.map { ids[$0.path]! }) { contents in keep(contents) ? contents : nil }
-            return zip(ordered, kept).compactMap { migration, contents in
-                contents.map { ReviewFile(path: migration.path, contents: $0) }
+            // One version, one file: pop's other dialects never run on PostgreSQL.
+            let selected = Set(Dictionary(grouping: claimed.map(\.file), by: \.version).values.flatMap(MigrationFolder.forPostgres))
+            claimed = claimed.filter { selected.contains($0.file) }
+            let ids = Dictionary(files.map { ($0.path, $0.id) }, uniquingKeysWith: { a, _ in a })
+            // Thousands of blobs on a long history: read and filtered on all cores; each kept
+            // file is then read as its tool reads it (dbmate's and goose's down parts never count).
+            let kept = try repository.mapBlobs(claimed.map(\.id)) { contents in keep(contents) ? contents : nil }
+            var migrations: [Migration] = []
+            for (item, contents) in zip(claimed, kept) {
+                guard let contents else { continue }
+                let read = reader.read(item.file, contents: contents, layout: layout, source: .committed,
+                                       sibling: { path in ids[path].flatMap { try? repository.blob($0) } })
+                if case .success(let parts) = read { migrations += parts }
             }
+            return migrations.sortedByVersion().map { ReviewFile(path: $0.path, contents: $0.contents) }
         }
     }
 

@@ -28,14 +28,20 @@ public enum Initializer {
             guard isDirectory(root + "/" + folder) else {
                 throw GitGateError(.usage, "--migrations \(migrations) is not a folder in \(root); create it first or fix the path")
             }
-        } else if let found = detectFolder(root: root) {
-            folder = found
         } else {
-            throw GitGateError(.configuration, "no migrations folder found in \(root); pass --migrations PATH")
+            let found = detectFolders(root: root)
+            guard let first = found.first else {
+                throw GitGateError(.configuration, "no migrations folder found in \(root); pass --migrations PATH")
+            }
+            guard found.count == 1 else {
+                throw GitGateError(.usage, "\(found.count) folders hold migrations (\(found.joined(separator: ", "))); gitgate will not guess: pass --migrations PATH")
+            }
+            folder = first
         }
         let files = sqlFiles(in: root + "/" + folder)
-        let layout = Layout.detect(relativePaths: files)
-        let main = ["main", "master"].first(where: repository.branchExists) ?? "main"
+        let layout = Layout.detect(relativePaths: files) { FileManager.default.contents(atPath: root + "/" + folder + "/" + $0) }
+        let ledger = ledgerName(layout: layout, files: files)
+        let main = mainBranch(repository)
 
         var text = """
         # gitgate: merges into \(main) wait until every gated database has the branch's migrations.
@@ -46,7 +52,7 @@ public enum Initializer {
         \tmainBranch = \(main)
         \tmigrations = \(folder)
         \tlayout = \(layout?.rawValue ?? "auto")
-        \tledger = gitgate
+        \tledger = \(ledger)
         \treminder = Remove any temporary IP from the database's trusted sources
 
         """
@@ -64,26 +70,56 @@ public enum Initializer {
                       production: production.map { ConnectionSource(parsing: $0).description })
     }
 
-    /// The usual folders first; otherwise the folder (up to four levels down) holding most
-    /// files that fit a layout.
-    static func detectFolder(root: String) -> String? {
-        if let usual = Configuration.usualFolders.first(where: { isDirectory(root + "/" + $0) }) { return usual }
-        var best: (String, Int)?
+    /// The branch merges go into: an existing main, master or trunk; in a fresh repository
+    /// (no commit yet), the branch HEAD names (`git init -b trunk`).
+    static func mainBranch(_ repository: Repository) -> String {
+        if let existing = ["main", "master", "trunk"].first(where: repository.branchExists) { return existing }
+        return (try? repository.currentBranch()) ?? "main"
+    }
+
+    /// The ledger of the tool the layout belongs to; gitgate's own for plain files.
+    static func ledgerName(layout: Layout?, files: [String]) -> String {
+        if files.contains("sqitch.plan") { return "sqitch" }
+        switch layout {
+        case .flyway?: return "flyway"
+        case .updown?: return "golang-migrate"
+        case .dbmate?: return "dbmate"
+        case .goose?: return "goose"
+        case .pop?: return "pop"
+        case .atlas?: return "atlas"
+        case .liquibase?: return "liquibase"
+        case .directory?: return files.contains { $0.hasSuffix("/migration.sql") } ? "prisma" : "diesel"
+        case .flat?, nil: return "gitgate"
+        }
+    }
+
+    /// The folders that hold migrations: each usual folder that has migration files, and
+    /// otherwise the folders (up to four levels down) whose own files fit a layout. A folder
+    /// inside another candidate is the more specific one (`db/migration` rather than `db`).
+    static func detectFolders(root: String) -> [String] {
+        func fitting(_ relative: String) -> Int {
+            let absolute = root + "/" + relative
+            let files = sqlFiles(in: absolute)
+            guard let layout = Layout.detect(relativePaths: files, sample: { FileManager.default.contents(atPath: absolute + "/" + $0) }) else { return 0 }
+            // Files in subfolders count only where the layout keeps one folder per migration.
+            return files.filter { (layout == .directory || !$0.contains("/")) && layout.classify(relativePath: $0, folder: "") != nil }.count
+        }
+        let usual = Configuration.usualFolders.filter { isDirectory(root + "/" + $0) && fitting($0) > 0 }
+        if !usual.isEmpty { return usual }
+        if let empty = Configuration.usualFolders.first(where: { isDirectory(root + "/" + $0) }) { return [empty] }
+        var found: [String] = []
         func visit(_ relative: String, depth: Int) {
             guard depth <= 4 else { return }
             let absolute = relative.isEmpty ? root : root + "/" + relative
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute) else { return }
-            let fitting = Layout.detect(relativePaths: sqlFiles(in: absolute)).map { layout in
-                sqlFiles(in: absolute).filter { layout.classify(relativePath: $0, folder: "") != nil }.count
-            } ?? 0
-            if fitting > (best?.1 ?? 0), !relative.isEmpty { best = (relative, fitting) }
-            for name in names where !name.hasPrefix(".") && name != "node_modules" {
+            if !relative.isEmpty, fitting(relative) > 0 { found.append(relative) }
+            for name in names.sorted() where !name.hasPrefix(".") && name != "node_modules" {
                 let child = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(root + "/" + child) { visit(child, depth: depth + 1) }
             }
         }
         visit("", depth: 0)
-        return best?.0
+        return found
     }
 
     /// Paths of the files under `folder`, relative to it (two levels: the directory layout).
