@@ -17,7 +17,9 @@ public enum StatusService {
                                 requireGatedTarget: Bool = true) -> StatusReport {
         // One parse per migration serves both the review and the target check.
         let parsed = ParsedFile.parse(inspection.migrations.map(\.contents))
-        let findings = Review.findings(for: inspection, parsed: parsed, configuration: configuration)
+        // On main the review has been done, migration by migration, before each merge; apply
+        // reviews what it is about to run.
+        let findings = inspection.isMain ? [:] : Review.findings(for: inspection, parsed: parsed, configuration: configuration)
         let checker = TargetChecker(ledger: configuration.ledger, environment: environment)
         let checks = checker.check(configuration.targets, migrations: inspection.migrations, parsed: parsed)
         let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks,

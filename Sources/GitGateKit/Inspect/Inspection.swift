@@ -13,6 +13,9 @@ public struct Inspection: Sendable {
     /// Conflicts (block) and warnings, in the order found.
     public var problems: [Problem]
 
+    /// The main branch itself: its migrations are everything main has, not what a merge would bring.
+    public var isMain: Bool { branch == base }
+
     public var conflicts: [Problem] { problems.filter { $0.severity == .error } }
     public var warnings: [Problem] { problems.filter { $0.severity == .warning } }
 }

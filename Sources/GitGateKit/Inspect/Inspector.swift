@@ -61,7 +61,13 @@ public struct Inspector {
         let mainTip = try repository.resolve("refs/heads/" + main)
         let head = try repository.resolve("refs/heads/" + branch)
         // The working tree only speaks for the branch when it is the branch checked out here.
-        let isCheckedOutHere = (try? repository.currentBranch()) == branch && branch != main
+        let isCheckedOutHere = (try? repository.currentBranch()) == branch
+        if branch == main {
+            // On main itself, every migration main has must be on each gated target: one that
+            // reached main around the gate, or a database adopted late, shows here.
+            return try inspect(base: main, baseTip: nil, branch: main, head: mainTip, includeWorkingTree: isCheckedOutHere,
+                               compareWithOtherBranches: false, from: .commit(nil))
+        }
         return try inspect(base: main, baseTip: mainTip, branch: branch, head: head,
                            includeWorkingTree: isCheckedOutHere, compareWithOtherBranches: true)
     }

@@ -91,13 +91,26 @@ public struct StatusReport: Sendable {
     public func text(style: Style) -> String {
         var lines: [String] = []
         let baseShort = inspection.mergeBase.map { String($0.prefix(7)) } ?? "none"
-        lines.append("\(style.bold("Branch")) \(inspection.branch) → \(inspection.base)  (merge base \(baseShort))")
+        if inspection.isMain {
+            lines.append("\(style.bold("Branch")) \(inspection.branch), the main branch: each of its migrations must be on every gated target")
+        } else {
+            lines.append("\(style.bold("Branch")) \(inspection.branch) → \(inspection.base)  (merge base \(baseShort))")
+        }
         lines.append("\(style.bold("Migrations")) \(inspection.migrationsFolder)/ (\(inspection.layout?.rawValue ?? "no layout detected"))")
         if inspection.migrations.isEmpty {
-            lines.append("  none new on this branch")
+            lines.append(inspection.isMain ? "  none" : "  none new on this branch")
         }
         let targetNames = checks.map(\.target)
-        for migration in inspection.migrations {
+        // On main, thousands may be in place: list those that are not, and count the rest.
+        let passingEverywhere = { (migration: Migration) in
+            migration.source == .committed && self.checks.allSatisfy { $0.states?[migration.version]?.state.passes == true }
+        }
+        let shown = inspection.isMain && !checks.isEmpty ? inspection.migrations.filter { !passingEverywhere($0) } : inspection.migrations
+        if shown.count < inspection.migrations.count {
+            let others = inspection.migrations.count - shown.count
+            lines.append("  \(others) migration\(others == 1 ? " is" : "s are") on every target")
+        }
+        for migration in shown {
             let source = migration.source == .committed ? "" : style.yellow(" [\(migration.source.rawValue)]")
             lines.append("  \(migration.path)\(source)")
             for check in checks {
@@ -129,9 +142,9 @@ public struct StatusReport: Sendable {
         switch verdict.decision {
         case .ready:
             let gatedNames = checks.filter(\.gate).map(\.target)
-            let suffix = inspection.migrations.isEmpty ? "no new migrations"
+            let suffix = inspection.migrations.isEmpty ? (inspection.isMain ? "no migrations" : "no new migrations")
                 : (gatedNames.isEmpty ? "no target gates this merge" : "\(gatedNames.joined(separator: ", ").capitalizedFirst) is up to date")
-            lines.append(style.green(style.bold("✓ READY TO MERGE")) + " - " + suffix)
+            lines.append(style.green(style.bold(inspection.isMain ? "✓ UP TO DATE" : "✓ READY TO MERGE")) + " - " + suffix)
         case .blocked, .error:
             lines.append(style.red(style.bold(verdict.decision == .error ? "✗ BLOCKED (could not check)" : "✗ BLOCKED")))
             for reason in verdict.reasons { lines.append("  - \(reason)") }

@@ -81,7 +81,9 @@ public enum LintService {
     private static func branch(in directory: String, target targetName: String?,
                                environment: [String: String]) throws -> Outcome {
         let inspector = try Inspector(at: directory)
-        let inspection = try inspector.inspectWorktree()
+        var inspection = try inspector.inspectWorktree()
+        // On main, what is merged was reviewed before its merge: lint names nothing new.
+        if inspection.isMain { inspection.migrations = [] }
         let configuration = inspector.configuration
         let reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
                                 target: try targetName.map(configuration.target(named:)),
