@@ -21,7 +21,7 @@ public enum StatusService {
         let checker = TargetChecker(ledger: configuration.ledger, environment: environment)
         let checks = checker.check(configuration.targets, migrations: inspection.migrations, parsed: parsed)
         let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks,
-                                   requireGatedTarget: requireGatedTarget)
+                                   requireGatedTarget: requireGatedTarget, commands: LedgerCommands(configuration))
         return StatusReport(inspection: inspection, findings: findings, checks: checks, verdict: verdict)
     }
 }
