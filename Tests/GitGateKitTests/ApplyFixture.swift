@@ -12,13 +12,16 @@ final class ApplyWorld: Sendable {
     let worktree: String
     let conninfo: String
 
-    init(conninfo: String, branch migrations: [String: String], main: [String: String] = [:], gate: Bool = true) throws {
+    /// - Parameter ledger: `gitgate.ledger`; gitgate's own by default.
+    init(conninfo: String, branch migrations: [String: String], main: [String: String] = [:], gate: Bool = true,
+         ledger: LedgerKind? = nil) throws {
         self.conninfo = conninfo
         repo = try TestRepository()
         var files = main
         files[".gitgate"] = """
             [gitgate]
             \tmigrations = migrations
+            \tledger = \((ledger ?? .gitgate).rawValue)
             [gitgate "production"]
             \turl = env:\(Self.urlVariable)
             \tgate = \(gate)

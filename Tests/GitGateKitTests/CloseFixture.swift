@@ -14,9 +14,10 @@ final class CloseFixture {
     let conninfo: String?
 
     /// - Parameter conninfo: the production target's url; nil configures no target.
-    init(conninfo: String?) throws {
+    /// - Parameter ledger: `gitgate.ledger`; gitgate's own by default.
+    init(conninfo: String?, ledger: LedgerKind = .gitgate) throws {
         repo = try TestRepository()
-        var config = "[gitgate]\n\tmigrations = migrations\n\treminder = \(Self.reminder)\n"
+        var config = "[gitgate]\n\tmigrations = migrations\n\tledger = \(ledger.rawValue)\n\treminder = \(Self.reminder)\n"
         if let conninfo { config += "[gitgate \"production\"]\n\turl = \"\(conninfo)\"\n\tgate = true\n" }
         try repo.commitFiles([
             ".gitgate": config,

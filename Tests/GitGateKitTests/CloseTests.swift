@@ -47,6 +47,26 @@ import TestSupport
         #expect(try fixture.repo.sha("feature") == tip)
     }
 
+    /// With dbmate's ledger, close's remedies name dbmate's command and dbmate's row, never gitgate's.
+    @Test(.database) func remediesNameTheConfiguredLedgersTool() throws {
+        let fixture = try CloseFixture(conninfo: try TestDatabase.conninfo(), ledger: .dbmate)
+        try fixture.feature("feature", table: "detections")
+        try fixture.feature("jobs", table: "job_tiers", version: "003")
+        try fixture.applyByHand("detections")
+        try fixture.merge("feature", .mergeCommit)
+        try fixture.merge("jobs", .mergeCommit)
+
+        let byHand = try fixture.close(CloseOptions(target: "feature", yes: true))
+        #expect(byHand.summary.entries.first?.action == .closed, "\(byHand.said)")
+        #expect(byHand.summary.nextSteps.contains { $0.contains("INSERT INTO schema_migrations (version) VALUES ('002')") },
+                "\(byHand.summary.nextSteps)")
+
+        let pending = try fixture.close(CloseOptions(target: "jobs", yes: true))
+        let refusal = try #require(pending.summary.entries.first?.candidate.refusals.first { $0.code == "migration-not-in-production" })
+        #expect(refusal.message.contains("(dbmate --migrations-dir migrations up) before closing"), "\(refusal.message)")
+        #expect(!(pending.said + byHand.said).contains("gitgate apply") && !(pending.said + byHand.said).contains("gitgate record"))
+    }
+
     @Test(.database) func aMigrationRecordedInTheLedgerIsApplied() throws {
         let fixture = try CloseFixture(conninfo: try TestDatabase.conninfo())
         try fixture.feature("feature", table: "detections")

@@ -84,7 +84,7 @@ import TestSupport
 
     @Test("values of the wrong type", arguments: [
         ("[gitgate]\n\tlayout = sideways\n", "gitgate.layout"),
-        ("[gitgate]\n\tledger = liquibase\n", "gitgate.ledger"),
+        ("[gitgate]\n\tledger = rails\n", "gitgate.ledger"),
         ("[gitgate \"p\"]\n\turl = env:X\n\tgate = perhaps\n", "gitgate.p.gate"),
         ("[gitgate \"p\"]\n\turl = env:X\n\tconnectTimeout = soon\n", "connecttimeout"),
         ("[gitgate]\n\tlargeTableRows = many\n", "largetablerows"),
@@ -94,6 +94,16 @@ import TestSupport
         let error = try failure(file)
         #expect(error.message.lowercased().contains(mentions.lowercased()), "\(error.message)")
         #expect(!error.message.contains("\n"))
+    }
+
+    @Test("every ledger gitgate reads is a value of gitgate.ledger", arguments: LedgerKind.allCases)
+    func everyLedgerParses(ledger: LedgerKind) throws {
+        #expect(try load("[gitgate]\n\tledger = \(ledger.rawValue)\n").ledger == ledger)
+    }
+
+    @Test func anUnknownLedgerListsTheKnownOnes() throws {
+        let error = try failure("[gitgate]\n\tledger = rails\n")
+        #expect(error.message.contains("goose, diesel, prisma, pop, atlas, liquibase, none"), "\(error.message)")
     }
 
     @Test func malformedFile() throws {

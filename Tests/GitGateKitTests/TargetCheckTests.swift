@@ -10,7 +10,7 @@ private let ledgerSchema = try! String(
     contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../migrations/001_create_ledger.sql"), encoding: .utf8)
 
-private let detections = """
+let detections = """
     -- the checklist's first migration
     CREATE TABLE IF NOT EXISTS security_detections (
         id bigserial PRIMARY KEY,
@@ -26,7 +26,7 @@ private func migration(_ version: String, _ name: String, _ sql: String) -> Migr
     Migration(version: version, name: name, path: "migrations/\(version)_\(name).sql", source: .committed, contents: Data(sql.utf8))
 }
 
-private func admin(_ conninfo: String) throws -> Connection {
+func admin(_ conninfo: String) throws -> Connection {
     try Connection(conninfo, options: .init(connectTimeout: 5, readOnly: false))
 }
 
@@ -38,7 +38,7 @@ private func record(_ migration: Migration, checksum: String? = nil, in conninfo
         [migration.version, migration.name, migration.path, checksum ?? migration.checksum])
 }
 
-private func states(_ conninfo: String, _ migrations: [Migration], ledger: LedgerKind = .gitgate) throws -> [String: TargetStatus] {
+func states(_ conninfo: String, _ migrations: [Migration], ledger: LedgerKind = .gitgate) throws -> [String: TargetStatus] {
     let check = TargetChecker(ledger: ledger).check([Target(name: "production", connection: .conninfo(conninfo))], migrations: migrations)
     return try #require(check.first).outcome.get()
 }

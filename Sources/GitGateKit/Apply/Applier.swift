@@ -66,11 +66,25 @@ public struct Applier: Sendable {
         throw GitGateError(.usage, "which target? \(gated.isEmpty ? "none is gated" : "\(gated.count) are gated"); pass --target NAME (configured: \(names))")
     }
 
-    /// gitgate writes only its own ledger: a team on Flyway's (or another tool's) keeps using that tool to apply.
-    static func requireGitgateLedger(_ configuration: Configuration, command: String) throws {
-        guard configuration.ledger == .gitgate else {
-            throw GitGateError(.refused, "gitgate \(command) records in gitgate's own ledger, but this repository uses gitgate.ledger = \(configuration.ledger.rawValue); apply with that tool (gitgate status reads its ledger), or set gitgate.ledger = gitgate")
+    /// gitgate writes only its own ledger. Applying or recording there while the team's tool reads
+    /// another would leave that tool believing an applied migration is pending (and running it
+    /// again): refuse, before anything is read or written, and name the tool's own command.
+    static func requireGitgateLedger(_ configuration: Configuration, command: String, target: String,
+                                     migrations: [Migration] = []) throws {
+        let ledger = configuration.ledger
+        guard ledger != .gitgate else { return }
+        let commands = LedgerCommands(configuration)
+        let instead: String
+        if command == "record" {
+            let each = migrations.map { commands.record($0, target: target) }
+            instead = ledger == .none ? "nothing needs recording: without a ledger the catalog alone decides"
+                : "record with: " + (each.isEmpty ? "\(ledger.tool)'s own command" : each.joined(separator: "; "))
+        } else {
+            instead = "apply with: \(commands.apply(target: target))"
         }
+        let uses = ledger == .none ? "this repository has gitgate.ledger = none"
+            : "this repository uses \(ledger.tool)'s (gitgate.ledger = \(ledger.rawValue)), which would still list the migration as pending"
+        throw GitGateError(.refused, "gitgate \(command) writes only gitgate's own ledger: \(uses); \(instead), or set gitgate.ledger = gitgate. Nothing was changed")
     }
 
     // MARK: Planning
@@ -78,7 +92,7 @@ public struct Applier: Sendable {
     /// What would happen: each migration's state on the target, how it would run, lint
     /// findings, and every reason to refuse. Read-only.
     public func plan() throws -> ApplyPlan {
-        try Applier.requireGitgateLedger(configuration, command: "apply")
+        try Applier.requireGitgateLedger(configuration, command: "apply", target: target.name, migrations: inspection.migrations)
         var refusals = inspection.conflicts.map { "\($0.message)" }
 
         let check = TargetChecker(ledger: configuration.ledger, environment: options.environment)
@@ -106,7 +120,7 @@ public struct Applier: Sendable {
                 item.note = "already applied (\(status.detail))"
             case .appliedByHand:
                 item.action = .skip
-                item.note = "applied by hand (\(status.detail)); record it with: gitgate record \(migration.version) --target \(target.name)"
+                item.note = "applied by hand (\(status.detail)); record it with: \(LedgerCommands(configuration).record(migration, target: target.name))"
             case .modified:
                 item.action = .refuse
                 item.note = "\(migration.path) was changed after it was applied (\(status.detail)); restore the applied version and put the change in a new migration"

@@ -38,7 +38,6 @@ public struct Recorder: Sendable {
     /// - Parameter unverified: record pending migrations whose objects the catalog cannot
     ///   confirm (data-only changes): the person vouches for them. Missing objects still refuse.
     public func record(_ versions: [String], unverified: Bool = false) throws -> Outcome {
-        try Applier.requireGitgateLedger(configuration, command: "record")
         guard !versions.isEmpty else { throw GitGateError(.usage, "name the versions to record, e.g. gitgate record 003 --target \(target.name)") }
         var chosen: [Migration] = []
         for version in versions where !chosen.contains(where: { $0.version == version }) {
@@ -48,6 +47,7 @@ public struct Recorder: Sendable {
             }
             chosen.append(migration)
         }
+        try Applier.requireGitgateLedger(configuration, command: "record", target: target.name, migrations: chosen)
 
         let check = TargetChecker(ledger: configuration.ledger, environment: options.environment).check([target], migrations: chosen)
         guard let states = try check.first?.outcome.get() else {
@@ -68,7 +68,7 @@ public struct Recorder: Sendable {
                 toRecord.append(migration)
                 entries.append(.init(migration: migration, recorded: true, detail: "recorded unverified: \(status.detail)"))
             case .pending:
-                refusals.append("\(migration.version) (\(migration.path)) is not applied on \(target.name): \(status.detail); apply it with gitgate apply --target \(target.name)")
+                refusals.append("\(migration.version) (\(migration.path)) is not applied on \(target.name): \(status.detail); apply it with \(LedgerCommands(configuration).apply(target: target.name, migrations: [migration]))")
             case .modified:
                 refusals.append("\(migration.version) (\(migration.path)) is already recorded, with another checksum: \(status.detail)")
             case .objectsMissing:

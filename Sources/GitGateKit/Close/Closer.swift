@@ -205,6 +205,8 @@ public final class Closer: Sendable {
         }
 
         var missing: [String] = []
+        var pending: [Migration] = []
+        let commands = LedgerCommands(configuration)
         let checks = TargetChecker(ledger: configuration.ledger, environment: environment).check(gated, migrations: added.migrations)
         for check in checks {
             switch check.outcome {
@@ -219,8 +221,9 @@ public final class Closer: Sendable {
                     candidate.migrations[index].states[check.target] = status
                     if !status.state.passes {
                         missing.append("\(check.target): \(migration.path) is \(status.state.rawValue) (\(status.detail))")
+                        if !pending.contains(migration) { pending.append(migration) }
                     } else if status.state == .appliedByHand {
-                        candidate.afterwards.append("record \(migration.path), applied by hand on \(check.target): gitgate record \(migration.version) --target \(check.target)")
+                        candidate.afterwards.append("record \(migration.path), applied by hand on \(check.target): \(commands.record(migration, target: check.target))")
                     }
                 }
             }
@@ -229,7 +232,7 @@ public final class Closer: Sendable {
             let targets = Array(Set(missing.map { String($0.prefix { $0 != ":" }) })).sorted()
             candidate.refusals.append(CloseRefusal(
                 "migration-not-in-production",
-                "\(missing.count) of the branch's migrations \(missing.count == 1 ? "is" : "are") not on every gated target yet: apply \(missing.count == 1 ? "it" : "them") (gitgate apply --target \(targets.joined(separator: "|"))) before closing",
+                "\(missing.count) of the branch's migrations \(missing.count == 1 ? "is" : "are") not on every gated target yet: apply \(missing.count == 1 ? "it" : "them") (\(commands.apply(target: targets.joined(separator: "|"), migrations: pending))) before closing",
                 details: missing))
         }
     }

@@ -1,17 +1,6 @@
 import Foundation
 import Git
 
-/// The ledger a team's migrations are recorded in.
-public enum LedgerKind: String, Sendable, CaseIterable, Codable {
-    case gitgate
-    case flyway
-    case golangMigrate = "golang-migrate"
-    case dbmate
-    case sqitch
-    /// No ledger: the catalog alone says whether a migration's objects exist.
-    case none
-}
-
 /// gitgate's settings: `.gitgate` at the top of the worktree (committed, git-config syntax),
 /// with the repository's own git config layered over it.
 public struct Configuration: Sendable {

@@ -3,8 +3,10 @@ public enum Gate {
     /// - Parameter requireGatedTarget: the hooks pass true: with migrations to merge and no
     ///   gated target configured there is nothing to check against, so they block.
     /// - Parameter policy: where the rules came from (main's `.gitgate`), for what status says about them.
+    /// - Parameter commands: how to apply and record with the configured ledger's tool, for the reasons.
     public static func verdict(inspection: Inspection, findings: [String: [Finding]], checks: [TargetCheck],
-                               requireGatedTarget: Bool = true, policy: Configuration? = nil) -> Verdict {
+                               requireGatedTarget: Bool = true, policy: Configuration? = nil,
+                               commands: LedgerCommands = LedgerCommands(ledger: .gitgate, folder: "")) -> Verdict {
         var reasons: [String] = []
         var notes: [String] = []
         var couldNotCheck = false
@@ -58,9 +60,9 @@ public enum Gate {
                     case .applied:
                         break
                     case .appliedByHand:
-                        notes.append("\(check.target): \(migration.path) was applied by hand (\(status.detail)); record it with: gitgate record \(migration.version) --target \(check.target)")
+                        notes.append("\(check.target): \(migration.path) was applied by hand (\(status.detail)); record it with: \(commands.record(migration, target: check.target))")
                     case .pending:
-                        reasons.append("\(check.target): \(migration.path) is not applied; apply it with: gitgate apply --target \(check.target)")
+                        reasons.append("\(check.target): \(migration.path) is not applied; apply it with: \(commands.apply(target: check.target, migrations: [migration]))")
                     case .modified:
                         reasons.append("\(check.target): \(migration.path) was changed after it was applied (\(status.detail)); restore the applied version and put the change in a new migration")
                     case .objectsMissing:

@@ -23,7 +23,8 @@ public enum StatusService {
         let checker = TargetChecker(ledger: configuration.ledger, environment: environment)
         let checks = checker.check(configuration.targets, migrations: inspection.migrations, parsed: parsed)
         let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks,
-                                   requireGatedTarget: requireGatedTarget, policy: configuration)
+                                   requireGatedTarget: requireGatedTarget, policy: configuration,
+                                   commands: LedgerCommands(configuration))
         return StatusReport(inspection: inspection, findings: findings, checks: checks, verdict: verdict)
     }
 }

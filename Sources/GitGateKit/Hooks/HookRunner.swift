@@ -289,7 +289,7 @@ public struct HookRunner {
             for reason in report.verdict.reasons { lines.append("  - \(reason)") }
             for note in report.verdict.notes { lines.append("  ! \(note)") }
             if let branch = update.branch, let worktree = worktreePath(of: branch, in: plan.repository) {
-                lines.append("  gitgate apply runs in the branch's worktree: cd \(worktree)")
+                lines.append("  the branch's migrations are applied from its worktree: cd \(worktree)")
             }
         }
         lines.append(plan.afterRefusal)

@@ -38,7 +38,8 @@ enum GateRun {
     static func evaluate(_ inspection: Inspection, configuration: Configuration,
                          environment: [String: String]) -> StatusReport {
         if inspection.migrations.isEmpty {
-            let verdict = Gate.verdict(inspection: inspection, findings: [:], checks: [], requireGatedTarget: true, policy: configuration)
+            let verdict = Gate.verdict(inspection: inspection, findings: [:], checks: [], requireGatedTarget: true, policy: configuration,
+                                       commands: LedgerCommands(configuration))
             return StatusReport(inspection: inspection, findings: [:], checks: [], verdict: verdict)
         }
         return StatusService.evaluate(inspection, configuration: configuration, environment: environment,

@@ -66,7 +66,7 @@ public struct Diagnosis: Sendable {
             items.append(Item(name: "targets", status: .warning, detail: "none configured: nothing gates merges; add [gitgate \"production\"] with a url to .gitgate"))
         }
         for target in configuration.targets {
-            items.append(probe(target, ledger: configuration.ledger, environment: environment))
+            items.append(probe(target, ledger: configuration.ledger, folder: configuration.migrations, environment: environment))
         }
         for skip in (try? SkipLog(repository: repository).entries().suffix(5)) ?? [] {
             items.append(Item(name: "skipped gate", status: .warning, detail: skip.summary))
@@ -75,18 +75,17 @@ public struct Diagnosis: Sendable {
     }
 
     /// Connects read-only and reads the server version and whether the ledger exists.
-    static func probe(_ target: Target, ledger: LedgerKind, environment: [String: String]) -> Item {
+    static func probe(_ target: Target, ledger: LedgerKind, folder: String = "", environment: [String: String]) -> Item {
         let name = "target \(target.name)" + (target.gate ? " (gated)" : "")
         do {
             let connection = try TargetConnection.open(target, environment: environment)
-            let reader = LedgerReader(kind: ledger)
-            let table = reader.tableName
+            let table = ledger.format.tableName
             let result = try connection.query(
                 "SELECT current_setting('server_version'), pg_catalog.to_regclass($1) IS NOT NULL, current_setting('transaction_read_only')",
                 [ledger == .none ? "pg_catalog.pg_class" : table], timeout: .seconds(10))
             let version = result.string(row: 0, column: result.columns[0]) ?? "?"
             let hasLedger = result.rows.first?[1] == "t"
-            let ledgerText = ledger == .none ? "no ledger configured" : (hasLedger ? "ledger \(table) present" : "no ledger \(table) yet (created by the first gitgate apply)")
+            let ledgerText = ledger == .none ? "no ledger configured" : (hasLedger ? "ledger \(table) present" : "no ledger \(table) yet (created by the first \(LedgerCommands(ledger: ledger, folder: folder).apply(target: target.name)))")
             return Item(name: name, status: .ok, detail: "\(connection.described), PostgreSQL \(version), read-only session, \(ledgerText)")
         } catch let error as GitGateError {
             return Item(name: name, status: target.gate ? .problem : .warning, detail: error.message)

@@ -47,7 +47,7 @@ public struct TargetChecker: Sendable {
     func check(_ target: Target, migrations: [Migration], probes: [[Probe]], parsed: [Bool]) throws -> [String: TargetStatus] {
         let connection = try TargetConnection.open(target, environment: environment)
         guard !migrations.isEmpty else { return [:] }
-        let reader = LedgerReader(kind: ledger)
+        let reader = ledger.format
         var sql = Catalog.query(probes)
         if let ledgerQuery = reader.query(for: migrations) { sql += ";\n" + ledgerQuery }
 
@@ -96,7 +96,7 @@ public struct TargetChecker: Sendable {
         let missingText = shown.prefix(3).map { $0.present ? "\($0.label) does not exist" : "\($0.label) still exists" }
             .joined(separator: "; ") + (shown.count > 3 ? "; and \(shown.count - 3) more" : "")
         if let entry {
-            if entry.failed { return TargetStatus(.pending, "\(entry.detail); the ledger says that run did not finish") }
+            if let reason = entry.notApplied { return TargetStatus(.pending, "\(entry.detail); \(reason)") }
             if case .differs(let recorded) = entry.checksum {
                 return TargetStatus(.modified, "\(entry.detail), but with checksum \(recorded.prefix(12))…, not the file's")
             }

@@ -1,0 +1,41 @@
+/// The ledger a team's migrations are recorded in: `gitgate.ledger` in `.gitgate`.
+public enum LedgerKind: String, Sendable, CaseIterable, Codable {
+    case gitgate
+    case flyway
+    case golangMigrate = "golang-migrate"
+    case dbmate
+    case sqitch
+    case goose
+    case diesel
+    case prisma
+    /// gobuffalo/pop (`soda`) and ory/x popx.
+    case pop
+    case atlas
+    /// Liquibase formatted SQL changelogs.
+    case liquibase
+    /// No ledger: the catalog alone says whether a migration's objects exist.
+    case none
+}
+
+extension LedgerKind {
+    /// Every ledger's format: the one list a new ledger is added to.
+    var format: any LedgerFormat {
+        switch self {
+        case .gitgate: GitgateLedger()
+        case .flyway: FlywayLedger()
+        case .golangMigrate: GolangMigrateLedger()
+        case .dbmate: DbmateLedger()
+        case .sqitch: SqitchLedger()
+        case .goose: GooseLedger()
+        case .diesel: DieselLedger()
+        case .prisma: PrismaLedger()
+        case .pop: PopLedger()
+        case .atlas: AtlasLedger()
+        case .liquibase: LiquibaseLedger()
+        case .none: NoLedger()
+        }
+    }
+
+    /// The tool that writes this ledger, for messages: "dbmate", "golang-migrate".
+    var tool: String { self == .none ? "no ledger" : rawValue }
+}
