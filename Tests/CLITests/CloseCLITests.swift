@@ -35,7 +35,8 @@ import TestSupport
 
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("migration migrations/002_create_detections.sql: production applied-by-hand"))
-        #expect(result.stdout.contains("ignored, deleted with it: debug.log"))
+        #expect(result.stdout.contains("ignored, to keep: debug.log"))
+        #expect(result.stdout.contains("kept 1 ignored file in \(repo.path)/.git/gitgate/kept/feature-"))
         #expect(result.stdout.contains("removed worktree \(worktree)"))
         #expect(result.stdout.contains("restore it with: git branch feature \(tip)"))
         #expect(result.stdout.contains("You were inside the removed worktree: cd \(repo.path)"))

@@ -33,6 +33,8 @@ public struct Configuration: Sendable {
     public var largeTableRows: Int
     /// Whether `.gitgate` exists; without it every setting is a default.
     public var hasFile: Bool
+    /// `gitgate.closeDiscard` globs: ignored files `gitgate close` deletes instead of keeping.
+    public var closeDiscard: [String] = []
 
     public var gatedTargets: [Target] { targets.filter(\.gate) }
 
@@ -67,7 +69,7 @@ extension Configuration {
     /// Keys of the `[gitgate]` section (lowercased, as git reports them).
     static let topLevelKeys: [String: String] = [
         "mainbranch": "mainBranch", "migrations": "migrations", "layout": "layout", "ledger": "ledger",
-        "reminder": "reminder", "largetablerows": "largeTableRows",
+        "reminder": "reminder", "largetablerows": "largeTableRows", "closediscard": "closeDiscard",
     ]
     /// Keys of a `[gitgate "TARGET"]` section.
     static let targetKeys: [String: String] = [
@@ -179,6 +181,7 @@ extension Configuration {
             configuration.ledger = ledger
         }
         configuration.reminders = merged.strings("gitgate.reminder").filter { !$0.isEmpty }
+        configuration.closeDiscard = merged.strings("gitgate.closediscard").filter { !$0.isEmpty }
         if let rows = try integer(merged, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
 
         // The migrations folder: configured, else the first usual folder that exists.
