@@ -121,6 +121,21 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: worktree))
     }
 
+    @Test func anUnreadableGitgateOnMainKeepsEverythingAndSaysWhy() throws {
+        let fixture = try CloseFixture(conninfo: nil)
+        let worktree = try fixture.feature("feature")
+        try fixture.merge("feature", .mergeCommit)
+        try fixture.repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tcloseDiscrad = *\n"], message: "A typo on main")
+        try fixture.repo.write("build.log", "ok\n", in: worktree)
+
+        let run = try fixture.close(CloseOptions(yes: true), at: worktree)
+        let entry = try #require(run.summary.entries.first)
+        #expect(entry.action == .closed, "\(run.said)")
+        #expect(entry.candidate.notes.contains { $0.hasPrefix("main's .gitgate could not be read (") && $0.hasSuffix("so no closeDiscard glob applies: every ignored file is kept") })
+        let kept = try #require(entry.kept)
+        #expect(try String(contentsOfFile: kept.folder + "/build.log", encoding: .utf8) == "ok\n")
+    }
+
     @Test func discardIgnoredDeletesThemAndKeepsNoFolder() throws {
         let fixture = try CloseFixture(conninfo: nil)
         let worktree = try fixture.feature("feature")
@@ -150,15 +165,21 @@ import TestSupport
         try fixture.merge("feature", .mergeCommit)
         try fixture.repo.write("pgdata/PG_VERSION", "15\n", in: worktree)
         try fixture.repo.write("pgdata/base/1/1259", "rows\n", in: worktree)
+        var folder = stat()
+        #expect(lstat(worktree + "/pgdata", &folder) == 0)
 
         let run = try fixture.close(CloseOptions(yes: true), at: worktree)
         let entry = try #require(run.summary.entries.first)
         #expect(entry.action == .closed, "\(run.said)")
         #expect(run.questions.isEmpty)
+        #expect(run.said.contains("ignored, to keep: pgdata/ (2 files, 8 bytes): looks like data: a database folder (pgdata/)"))
         let kept = try #require(entry.kept)
-        #expect(try String(contentsOfFile: kept.folder + "/pgdata/base/1/1259", encoding: .utf8) == "rows\n")
-        // The whole ignored folder moved in one rename: its mode came along.
         #expect(kept.files == 2)
+        #expect(try String(contentsOfFile: kept.folder + "/pgdata/base/1/1259", encoding: .utf8) == "rows\n")
+        // The whole ignored folder moved in one rename: the same folder, not a copy.
+        var moved = stat()
+        #expect(lstat(kept.folder + "/pgdata", &moved) == 0)
+        #expect(moved.st_ino == folder.st_ino && moved.st_dev == folder.st_dev)
     }
 
     @Test func twoClosesInOneSecondGetTwoFolders() throws {
@@ -237,6 +258,33 @@ import TestSupport
         #expect(FileManager.default.contents(atPath: worktree + "/.env") == Self.binary)
         #expect(try fixture.repo.read("pgdata/PG_VERSION", in: worktree) == "15\n")
         #expect(Self.keptFolders(fixture).isEmpty)
+    }
+
+    @Test func aMoveThatFailsHalfwayPutsEverythingBack() throws {
+        let fixture = try CloseFixture(conninfo: nil)
+        let worktree = try fixture.feature("feature")
+        try fixture.merge("feature", .mergeCommit)
+        try Self.binary.write(to: URL(fileURLWithPath: worktree + "/.env"))
+        try fixture.repo.write("pgdata/PG_VERSION", "15\n", in: worktree)
+        let closer = try Closer(at: fixture.repo.path, environment: fixture.repo.environment)
+        let candidate = try closer.assess("feature")
+        #expect(candidate.isClosable)
+        // pgdata/ goes after .env has moved: its rename fails, and .env must come back.
+        try fixture.repo.remove("pgdata", in: worktree)
+        let before = try fixture.snapshot()
+
+        #expect {
+            try closer.close(candidate)
+        } throws: { error in
+            let message = (error as? GitGateError)?.message ?? ""
+            return (error as? GitGateError)?.kind == .refused
+                && message.contains("could not move \(worktree)/pgdata into the keep folder")
+                && message.hasSuffix("Everything was moved back and nothing was removed")
+        }
+        #expect(FileManager.default.contents(atPath: worktree + "/.env") == Self.binary)
+        #expect(try fixture.snapshot() == before)
+        #expect(Self.keptFolders(fixture).isEmpty)
+        #expect(try fixture.branchExists("feature"))
     }
 
     // MARK: close --check

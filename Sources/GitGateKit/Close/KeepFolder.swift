@@ -105,7 +105,7 @@ enum KeepFolder {
         do {
             try files.createDirectory(atPath: base, withIntermediateDirectories: true)
         } catch {
-            throw GitGateError(.refused, "not closing \(title): cannot make the keep folder \(base) (\(error.localizedDescription)); \(fix). Nothing was changed")
+            throw GitGateError(.refused, "not closing \(title): cannot make the keep folder \(base) (\(error.localizedDescription)); \(fix). Nothing was moved or removed")
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -118,7 +118,7 @@ enum KeepFolder {
         while mkdir(folder, mode) != 0 {
             let error = errno
             guard error == EEXIST, attempt < 100 else {
-                throw GitGateError(.refused, "not closing \(title): cannot make the keep folder \(folder) (\(String(cString: strerror(error)))); \(fix). Nothing was changed")
+                throw GitGateError(.refused, "not closing \(title): cannot make the keep folder \(folder) (\(String(cString: strerror(error)))); \(fix). Nothing was moved or removed")
             }
             attempt += 1
             folder = base + "/" + name + "-\(attempt)"
