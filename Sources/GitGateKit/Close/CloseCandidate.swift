@@ -19,7 +19,8 @@ public enum MergeEvidence: String, Sendable, Codable {
 
 /// Why a worktree or branch is not closed (or, for `close --check`, not safe to remove).
 public struct CloseRefusal: Sendable, Hashable, Codable {
-    /// A stable code for scripts; one string in JSON.
+    /// A stable code for scripts; one string in JSON. A string literal is a code, so callers
+    /// written against the old `String` field still compile.
     public struct Code: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
