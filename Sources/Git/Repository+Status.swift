@@ -2,8 +2,11 @@ internal import CGit2
 
 extension Repository {
     /// Staged, unstaged and untracked paths under `folder` (repository-relative, literal; "" for all),
-    /// like `git status --untracked-files=all`; with `includeIgnored`, ignored files too.
-    public func status(under folder: String = "", includeIgnored: Bool = false) throws -> [StatusEntry] {
+    /// like `git status --untracked-files=all`; with `includeIgnored`, ignored files too: each one,
+    /// or with `recurseIgnoredDirectories` false, a wholly ignored folder as one entry ending in "/"
+    /// (like `git status --ignored`).
+    public func status(under folder: String = "", includeIgnored: Bool = false,
+                       recurseIgnoredDirectories: Bool = true) throws -> [StatusEntry] {
         try locked { repo in
             var options = git_status_options()
             try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
@@ -12,7 +15,8 @@ extension Repository {
                 | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
                 | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX.rawValue
             if includeIgnored {
-                flags |= GIT_STATUS_OPT_INCLUDE_IGNORED.rawValue | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS.rawValue
+                flags |= GIT_STATUS_OPT_INCLUDE_IGNORED.rawValue
+                if recurseIgnoredDirectories { flags |= GIT_STATUS_OPT_RECURSE_IGNORED_DIRS.rawValue }
             }
             let folder = folder.normalisedFolder
             if !folder.isEmpty { flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue }

@@ -145,7 +145,7 @@ import TestSupport
         let worktree = try fixture.feature("feature", table: "detections")
         try fixture.applyByHand("detections")
         var target: String? = nil
-        let expected: String
+        let expected: CloseRefusal.Code
         switch scenario {
         case .unmerged:
             expected = "not-merged"
@@ -268,39 +268,6 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: worktree))
     }
 
-    @Test func ignoredDataNeedsAPersonOrIncludeIgnored() throws {
-        let fixture = try CloseFixture(conninfo: nil)
-        let worktree = try fixture.feature("feature")
-        try fixture.merge("feature", .mergeCommit)
-        try fixture.repo.write("pgdata/PG_VERSION", "15\n", in: worktree)
-        try fixture.repo.write("pgdata/base/1/1259", "rows\n", in: worktree)
-        try fixture.repo.write(".env", "DATABASE_URL=postgres://app@db/app\n", in: worktree)
-        try fixture.repo.write("node_modules/x/index.js", "1\n", in: worktree)
-        let before = try fixture.snapshot()
-
-        // --yes does not answer for data when nobody can be asked.
-        let unattended = try fixture.close(CloseOptions(yes: true), at: worktree)
-        let entry = try #require(unattended.summary.entries.first)
-        #expect(entry.action == .kept)
-        #expect(entry.candidate.dataGroups.map(\.path) == [".env", "pgdata/"])
-        #expect(unattended.summary.failure?.exitCode == 1)
-        #expect(unattended.summary.failure?.message.contains("--include-ignored") == true)
-        #expect(try fixture.snapshot() == before)
-
-        // A person is asked, even with --yes; "no" keeps everything.
-        let declined = try fixture.close(CloseOptions(yes: true), at: worktree, interactive: true, answer: false)
-        #expect(declined.questions.count == 1)
-        #expect(declined.questions.first?.contains("look like data") == true)
-        #expect(declined.questions.first?.contains("pgdata/") == true)
-        #expect(try fixture.snapshot() == before)
-
-        // --include-ignored deletes them without asking.
-        let included = try fixture.close(CloseOptions(yes: true, includeIgnored: true), at: worktree)
-        #expect(included.summary.entries.first?.action == .closed)
-        #expect(included.questions.isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: worktree))
-    }
-
     @Test func aSymlinkInTheWorktreeDoesNotTakeItsTargetAlong() throws {
         let fixture = try CloseFixture(conninfo: nil)
         let worktree = try fixture.feature("feature")
@@ -313,6 +280,9 @@ import TestSupport
         let run = try fixture.close(CloseOptions(yes: true), at: worktree)
         #expect(run.summary.entries.first?.action == .closed)
         #expect(try fixture.repo.read("keep.txt", in: outside) == "precious\n")
+        // The link itself is kept, still pointing where it did.
+        let kept = try #require(run.summary.entries.first?.kept)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: kept.folder + "/node_modules/linked") == outside)
     }
 
     // MARK: Many at once, and dry runs

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A fresh directory under /tmp, removed when the last reference goes away.
+/// A fresh directory under /tmp (or another parent), removed when the last reference goes away.
 ///
 /// Paths stay short (`/tmp/gg.XXXXXX`) because PostgreSQL's Unix socket paths must fit in
 /// about 107 bytes. Set `GITGATE_KEEP_SCRATCH=1` to keep it for a look after a failure.
@@ -10,8 +10,9 @@ public final class ScratchDirectory: Sendable {
     /// Absolute and symlink-free, so it compares equal to paths libgit2 and git report.
     public let path: String
 
-    public init(prefix: String = "gg") throws {
-        var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)
+    /// - Parameter parent: where to make it; another filesystem (`/dev/shm`) for tests about renames.
+    public init(prefix: String = "gg", in parent: String = "/tmp") throws {
+        var template = Array("\(parent)/\(prefix).XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ShellError(command: "mkdtemp", status: errno, stderr: String(cString: strerror(errno)))
         }

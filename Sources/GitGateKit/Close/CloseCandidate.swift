@@ -17,24 +17,56 @@ public enum MergeEvidence: String, Sendable, Codable {
     }
 }
 
-/// Why a worktree or branch is not closed. `code` is stable for scripts.
+/// Why a worktree or branch is not closed (or, for `close --check`, not safe to remove).
 public struct CloseRefusal: Sendable, Hashable, Codable {
-    /// `main-worktree`, `main-branch`, `checked-out`, `locked`, `in-progress`, `submodules`,
-    /// `uncommitted`, `not-merged`, `migration-not-on-main`, `migration-not-in-production`,
-    /// `could-not-check`, `unborn`.
-    public var code: String
+    /// A stable code for scripts; one string in JSON. A string literal is a code, so callers
+    /// written against the old `String` field still compile.
+    public struct Code: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { rawValue = value }
+        public var description: String { rawValue }
+
+        public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
+        public static let mainWorktree: Code = "main-worktree"
+        public static let mainBranch: Code = "main-branch"
+        public static let checkedOut: Code = "checked-out"
+        public static let locked: Code = "locked"
+        public static let inProgress: Code = "in-progress"
+        public static let submodules: Code = "submodules"
+        public static let uncommitted: Code = "uncommitted"
+        public static let notMerged: Code = "not-merged"
+        public static let migrationNotOnMain: Code = "migration-not-on-main"
+        public static let migrationNotInProduction: Code = "migration-not-in-production"
+        public static let couldNotCheck: Code = "could-not-check"
+        public static let unborn: Code = "unborn"
+        public static let detached: Code = "detached"
+        public static let unreadable: Code = "unreadable"
+        /// The ignored files to keep cannot be renamed into the keep folder (another filesystem, permissions).
+        public static let keepFolder: Code = "keep-folder"
+        /// `close --check` only: removing the folder (as another tool would) deletes ignored files
+        /// that no `closeDiscard` glob or `--discard-ignored` gives up.
+        public static let ignoredFiles: Code = "ignored-files"
+    }
+
+    public var code: Code
     public var message: String
     /// Paths or commits the message is about, one per line.
     public var details: [String]
 
-    public init(_ code: String, _ message: String, details: [String] = []) {
+    public init(_ code: Code, _ message: String, details: [String] = []) {
         self.code = code
         self.message = message
         self.details = details
     }
 
     /// A target could not be asked: the answer is unknown, not "no" (exit 2).
-    public var isCouldNotCheck: Bool { code == "could-not-check" }
+    public var isCouldNotCheck: Bool { code == .couldNotCheck }
 }
 
 /// One migration the branch brought, and where each gated target stands with it.
@@ -65,7 +97,7 @@ public struct CloseCandidate: Sendable {
     /// How the work reached main; nil when it has not (or was not checked).
     public var merge: MergeEvidence?
     public var refusals: [CloseRefusal]
-    /// Ignored files that removing the worktree would delete.
+    /// The worktree's ignored files: kept (moved to the keep folder) or, where `discard` says, deleted.
     public var ignored: [IgnoredGroup]
     /// The migrations the branch added since it left main.
     public var migrations: [CloseMigration]
@@ -77,6 +109,10 @@ public struct CloseCandidate: Sendable {
 
     /// Worktree-relative paths of every ignored file seen, to notice changes before removing.
     var ignoredPaths: Set<String> = []
+    /// What to rename into the keep folder, relative to the worktree's top (folders end in "/").
+    var keepMoves: [String] = []
+    /// Where kept files go: `<commondir>/gitgate/kept`.
+    var keepBase: String = ""
 
     public init(branch: String?, worktree: String?, worktreeName: String?, tip: String, tipSummary: String,
                 merge: MergeEvidence? = nil, refusals: [CloseRefusal] = [], ignored: [IgnoredGroup] = [],
@@ -98,8 +134,10 @@ public struct CloseCandidate: Sendable {
 
     public var isClosable: Bool { merge != nil && refusals.isEmpty }
 
-    /// Ignored files that look like data: deleting them needs a person's yes or --include-ignored.
-    public var dataGroups: [IgnoredGroup] { ignored.filter { $0.data != nil } }
+    /// Ignored files closing keeps: moved to the keep folder before the worktree is removed.
+    public var keptGroups: [IgnoredGroup] { ignored.filter { $0.discard == nil } }
+    /// Ignored files closing deletes, as `--discard-ignored` or a `closeDiscard` glob says.
+    public var discardedGroups: [IgnoredGroup] { ignored.filter { $0.discard != nil } }
 
     /// "worktree /path (branch feature)", "branch feature", "worktree /path (detached at abc1234)".
     public var title: String {

@@ -13,31 +13,56 @@ public enum CloseReport {
             let states = migration.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.state.rawValue)" }
             lines.append("  migration \(migration.path)\(states.isEmpty ? "" : ": " + states.joined(separator: ", "))")
         }
-        for group in candidate.ignored.prefix(12) {
-            let text = "  ignored, deleted with it: \(group.description)"
-            lines.append(group.data == nil ? text : style.yellow(text))
-        }
-        if candidate.ignored.count > 12 {
-            lines.append("  ignored, deleted with it: … and \(candidate.ignored.count - 12) more")
-        }
+        lines += ignoredLines(candidate, style: style)
         for refusal in candidate.refusals {
             lines.append("  " + style.red("✗ ") + refusal.message)
             lines += refusal.details.map { "      " + $0 }
         }
         for note in candidate.notes { lines.append("  " + style.dim("note: " + note)) }
-        if candidate.isClosable && !candidate.dataGroups.isEmpty {
-            lines.append("  " + style.yellow("merged and clean, but the ignored data above would be deleted: that needs a yes on the terminal, or --include-ignored")
-                + (dryRun ? " (dry run: nothing was changed)" : ""))
-        } else if candidate.isClosable {
-            lines.append("  " + style.green(dryRun ? "would close it (dry run: nothing was changed)" : "nothing would be lost"))
+        if candidate.isClosable {
+            let verdict = candidate.discardedGroups.isEmpty ? "nothing would be lost"
+                : "nothing would be lost but the ignored files marked \"to delete\""
+            lines.append("  " + style.green(dryRun ? "would close it; \(verdict) (dry run: nothing was changed)" : verdict))
         } else {
             lines.append("  stays: nothing was changed")
         }
         return lines.joined(separator: "\n")
     }
 
-    public static func closed(_ candidate: CloseCandidate, style: Style) -> String {
+    /// One line per group of ignored files: "to keep" (moved into the keep folder when it
+    /// closes) or "to delete" with the rule that says so.
+    static func ignoredLines(_ candidate: CloseCandidate, style: Style) -> [String] {
         var lines: [String] = []
+        for group in candidate.ignored.prefix(12) {
+            if let rule = group.discard {
+                let text = "  ignored, to delete (\(rule)): \(group.description)"
+                lines.append(group.data == nil ? text : style.yellow(text))
+            } else {
+                lines.append("  ignored, to keep: \(group.description)")
+            }
+        }
+        if candidate.ignored.count > 12 {
+            let rest = candidate.ignored.dropFirst(12)
+            let kept = rest.filter { $0.discard == nil }.count
+            lines.append("  ignored: … and \(rest.count) more (\(kept) to keep, \(rest.count - kept) to delete)")
+        }
+        if !candidate.keptGroups.isEmpty {
+            lines.append("  " + style.dim("when it closes, files to keep are moved into a new folder under \(candidate.keepBase)/"))
+        }
+        return lines
+    }
+
+    public static func closed(_ candidate: CloseCandidate, kept: KeptFiles? = nil, style: Style) -> String {
+        var lines: [String] = []
+        if let kept {
+            lines.append(style.green("kept \(kept.files) ignored file\(kept.files == 1 ? "" : "s") in \(kept.folder)"))
+            lines.append("  bring them back with: \(kept.restoreCommand)")
+        }
+        let discarded = candidate.discardedGroups.reduce(0) { $0 + $1.files }
+        if discarded > 0 && candidate.folderExists {
+            let rules = Set(candidate.discardedGroups.compactMap(\.discard)).map(\.description).sorted()
+            lines.append("deleted \(discarded) ignored file\(discarded == 1 ? "" : "s") with the worktree (\(rules.joined(separator: ", ")))")
+        }
         if let worktree = candidate.worktree {
             lines.append(style.green("removed worktree \(worktree)") + (candidate.folderExists ? "" : " (its folder was already gone)"))
         }
@@ -45,7 +70,7 @@ public enum CloseReport {
             lines.append(style.green("deleted branch \(branch)") + " (was \(candidate.tip.prefix(7)))")
             lines.append("  restore it with: \(restore)")
             if candidate.merge != .ancestor {
-                lines.append("  (its commits are not on main: that works until git gc prunes them, about two weeks)")
+                lines.append("  (its commits are not on main, only their changes: the command works until git gc prunes unreachable commits, which gc.pruneExpire decides, two weeks by default)")
             }
         }
         return lines.joined(separator: "\n")
@@ -92,9 +117,22 @@ public enum CloseReport {
         var restore: String?
         var refusals: [CloseRefusal]
         var ignored: [IgnoredGroup]
+        var kept: KeptJSON?
         var migrations: [JSONMigration]
         var notes: [String]
         var reason: String?
+    }
+
+    struct KeptJSON: Encodable {
+        var folder: String
+        var files: Int
+        var restore: String
+
+        init(_ kept: KeptFiles) {
+            folder = kept.folder
+            files = kept.files
+            restore = kept.restoreCommand
+        }
     }
 
     private struct JSONMigration: Encodable {
@@ -104,20 +142,78 @@ public enum CloseReport {
     }
 
     /// `{"dryRun", "worktrees": [{"action": "closed" | "would-close" | "kept", "branch", "worktree",
-    /// "tip", "merged", "restore", "refusals": [{"code", "message", "details"}], "ignored",
-    /// "migrations", "notes", "reason"}], "cd", "reminders", "nextSteps"}`
+    /// "tip", "merged", "restore", "refusals": [{"code", "message", "details"}],
+    /// "ignored": [{"path", "files", "bytes", "data", "discard"}], "kept": {"folder", "files", "restore"},
+    /// "migrations", "notes", "reason"}], "cd", "reminders", "nextSteps"}`. `discard` is null for
+    /// files kept, else "--discard-ignored" or "closeDiscard = GLOB"; `kept` is there once closed.
     public static func json(_ summary: CloseSummary) -> String {
         let entries = summary.entries.map { entry in
             let candidate = entry.candidate
             return JSONEntry(
                 action: entry.action.rawValue, branch: candidate.branch, worktree: candidate.worktree,
                 tip: candidate.tip, merged: candidate.merge?.rawValue, restore: candidate.restoreCommand,
-                refusals: candidate.refusals, ignored: candidate.ignored,
+                refusals: candidate.refusals, ignored: candidate.ignored, kept: entry.kept.map(KeptJSON.init),
                 migrations: candidate.migrations.map { JSONMigration(version: $0.version, path: $0.path, targets: $0.states) },
                 notes: candidate.notes, reason: entry.reason)
         }
         let object = JSONSummary(dryRun: summary.dryRun, worktrees: entries, cd: summary.cd,
                                  reminders: summary.reminders, nextSteps: summary.nextSteps)
         return encodeJSON(object)
+    }
+
+    // MARK: close --check
+
+    /// The assessment, the reasons it is not safe, and the answer.
+    public static func check(_ check: CloseCheck, style: Style) -> String {
+        var lines: [String] = []
+        if let candidate = check.candidate {
+            lines.append(style.bold(candidate.title))
+            if !candidate.tip.isEmpty { lines.append("  tip: \(candidate.tip.prefix(7)) \(candidate.tipSummary)") }
+            if let merge = candidate.merge { lines.append("  merged: \(merge.explanation)") }
+            for migration in candidate.migrations {
+                let states = migration.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.state.rawValue)" }
+                lines.append("  migration \(migration.path)\(states.isEmpty ? "" : ": " + states.joined(separator: ", "))")
+            }
+            lines += ignoredLines(candidate, style: style)
+        }
+        for reason in check.reasons {
+            lines.append("  " + style.red("✗ ") + reason.message)
+            lines += reason.details.map { "      " + $0 }
+        }
+        for note in check.candidate?.notes ?? [] { lines.append("  " + style.dim("note: " + note)) }
+        if check.safe {
+            let deleted = check.candidate?.discardedGroups.isEmpty == false ? " but the ignored files marked \"to delete\"" : ""
+            lines.append("  " + style.green("safe to remove: nothing would be lost\(deleted)"))
+        } else {
+            lines.append("  " + style.red("not safe to remove") + " (checked only: nothing was changed)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private struct JSONCheck: Encodable {
+        var safe: Bool
+        var closable: Bool
+        var worktree: String?
+        var branch: String?
+        var tip: String?
+        var merged: String?
+        var reasons: [CloseRefusal]
+        var ignored: [IgnoredGroup]
+        var migrations: [JSONMigration]
+        var notes: [String]
+    }
+
+    /// `{"safe", "closable", "worktree", "branch", "tip", "merged", "reasons": [{"code", "message",
+    /// "details"}], "ignored": [{"path", "files", "bytes", "data", "discard"}], "migrations", "notes"}`.
+    /// `safe`: removing the folder, by gitgate close or any other tool, loses nothing;
+    /// `closable`: gitgate close would close it (keeping the ignored files it lists to keep).
+    public static func json(_ check: CloseCheck) -> String {
+        let candidate = check.candidate
+        return encodeJSON(JSONCheck(
+            safe: check.safe, closable: check.closable, worktree: candidate?.worktree, branch: candidate?.branch,
+            tip: candidate?.tip, merged: candidate?.merge?.rawValue, reasons: check.reasons,
+            ignored: candidate?.ignored ?? [],
+            migrations: (candidate?.migrations ?? []).map { JSONMigration(version: $0.version, path: $0.path, targets: $0.states) },
+            notes: candidate?.notes ?? []))
     }
 }

@@ -5,16 +5,17 @@ public struct CloseOptions: Sendable {
     public var allMerged: Bool
     public var dryRun: Bool
     public var yes: Bool
-    /// Delete ignored files that look like data without asking.
-    public var includeIgnored: Bool
+    /// Delete the worktree's ignored files instead of keeping them (`--discard-ignored`, or its
+    /// old name `--include-ignored`).
+    public var discardIgnored: Bool
 
     public init(target: String? = nil, allMerged: Bool = false, dryRun: Bool = false, yes: Bool = false,
-                includeIgnored: Bool = false) {
+                discardIgnored: Bool = false) {
         self.target = target
         self.allMerged = allMerged
         self.dryRun = dryRun
         self.yes = yes
-        self.includeIgnored = includeIgnored
+        self.discardIgnored = discardIgnored
     }
 }
 
@@ -27,24 +28,18 @@ public enum CloseConsent: Sendable, Equatable {
 }
 
 extension CloseCandidate {
-    /// `--yes` answers the ordinary question, but never for ignored files that look like data:
-    /// those need a person's yes, or `--include-ignored`. Without a terminal and without `--yes`
-    /// nobody can answer: that is a usage error (exit 64), as for any missing required flag.
-    public func consent(yes: Bool, includeIgnored: Bool, interactive: Bool) -> CloseConsent {
-        let action = actionQuestion
-        let data = dataGroups
-        if !data.isEmpty && !includeIgnored {
-            let list = data.map(\.path).joined(separator: ", ")
-            guard interactive else {
-                return .refuse(GitGateError(.refused, "not closing \(title): ignored files in it look like data and would be deleted for good (\(list)); move them out of the worktree, or pass --include-ignored to delete them too. Nothing was changed"))
-            }
-            return .ask("Ignored files in \(worktree ?? "the worktree") look like data and will be deleted for good: \(list). \(action)")
-        }
+    /// `--yes` answers the question. Ignored files need no question of their own: they are
+    /// kept, unless the person (`--discard-ignored`) or main's `closeDiscard` said to delete
+    /// them. Without a terminal and without `--yes` nobody can answer: that is a usage error
+    /// (exit 64), as for any missing required flag.
+    public func consent(yes: Bool, interactive: Bool) -> CloseConsent {
         if yes { return .proceed }
         guard interactive else {
             return .refuse(GitGateError(.usage, "gitgate close asks before it removes anything and there is no terminal to ask on: pass --yes (see what it would do with --dry-run). Nothing was changed"))
         }
-        return .ask(action)
+        let deleted = discardedGroups.reduce(0) { $0 + $1.files }
+        guard deleted > 0 else { return .ask(actionQuestion) }
+        return .ask("\(actionQuestion) (\(deleted) ignored file\(deleted == 1 ? "" : "s") marked \"to delete\" above will be deleted for good)")
     }
 
     var actionQuestion: String {
@@ -79,7 +74,8 @@ public struct CloseSession {
         if options.allMerged && options.target != nil {
             throw GitGateError(.usage, "give either a worktree or branch, or --all-merged, not both")
         }
-        let candidates = options.allMerged ? try closer.assessAllWorktrees() : [try closer.assess(options.target)]
+        let candidates = options.allMerged ? try closer.assessAllWorktrees(discardIgnored: options.discardIgnored)
+                                           : [try closer.assess(options.target, discardIgnored: options.discardIgnored)]
         var summary = CloseSummary(dryRun: options.dryRun, allMerged: options.allMerged)
         if options.allMerged && candidates.isEmpty { say("no linked worktrees: nothing to close") }
 
@@ -93,7 +89,7 @@ public struct CloseSession {
                 summary.entries.append(.init(candidate: candidate, action: .wouldClose))
                 continue
             }
-            switch candidate.consent(yes: options.yes, includeIgnored: options.includeIgnored, interactive: interactive) {
+            switch candidate.consent(yes: options.yes, interactive: interactive) {
             case .proceed:
                 break
             case .ask(let question):
@@ -109,9 +105,9 @@ public struct CloseSession {
                 if options.allMerged { say("  " + style.red("stays: ") + error.message) }
                 continue
             }
-            try closer.close(candidate)
-            summary.entries.append(.init(candidate: candidate, action: .closed))
-            say(CloseReport.closed(candidate, style: style))
+            let kept = try closer.close(candidate)
+            summary.entries.append(.init(candidate: candidate, action: .closed, kept: kept))
+            say(CloseReport.closed(candidate, kept: kept, style: style))
             if let worktree = candidate.worktree, let directory = closer.directoryAfterRemoving(worktree) {
                 summary.cd = directory
             }
@@ -139,14 +135,18 @@ public struct CloseSummary: Sendable {
         public var action: Action
         /// Why it was kept.
         public var reason: String?
-        /// Closable, but the person said no (or could not be asked about data).
+        /// Closable, but the person said no (or could not be asked).
         public var declined: Bool
+        /// Where its ignored files were moved, when it was closed and had some to keep.
+        public var kept: KeptFiles?
 
-        public init(candidate: CloseCandidate, action: Action, reason: String? = nil, declined: Bool = false) {
+        public init(candidate: CloseCandidate, action: Action, reason: String? = nil, declined: Bool = false,
+                    kept: KeptFiles? = nil) {
             self.candidate = candidate
             self.action = action
             self.reason = reason
             self.declined = declined
+            self.kept = kept
         }
     }
 
@@ -167,7 +167,7 @@ public struct CloseSummary: Sendable {
     ///
     /// One worktree or branch: any refusal fails the run (exit 1, or 2 when the only problem is
     /// a target that could not be checked). `--all-merged`: an unmerged worktree staying is the
-    /// point; a merged one that stays (dirty, locked, data, migrations, declined) fails the run.
+    /// point; a merged one that stays (dirty, locked, keep folder, migrations, declined) fails the run.
     public var failure: GitGateError? {
         let kept = entries.filter { $0.action == .kept }
         let failing = allMerged ? kept.filter { $0.declined || $0.candidate.merge != nil } : kept

@@ -16,6 +16,10 @@ public final class Closer: Sendable {
     public let invokedAt: String
     let invokedRepository: Repository
     let environment: [String: String]
+    /// `closeDiscard` globs from `.gitgate` as committed on main: the ignored files close deletes.
+    public let closeDiscard: [String]
+    /// Why main's `.gitgate` could not be read for `closeDiscard` (then every ignored file is kept).
+    let closeDiscardProblem: String?
 
     public init(at path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let here = try Inspector.openRepository(at: path)
@@ -30,6 +34,18 @@ public final class Closer: Sendable {
         invokedAt = canonical(path)
         invokedRepository = here
         self.environment = environment
+        // What to throw away is main's decision. Failing to read it only means keeping more.
+        var problem: String?
+        var globs: [String] = []
+        if let mainTip = try? repository.resolve("refs/heads/" + mainBranch) {
+            do {
+                globs = try Configuration.load(from: repository, committedIn: [mainTip]).closeDiscard
+            } catch {
+                problem = "\(mainBranch)'s \(Configuration.fileName) could not be read (\(error)), so no closeDiscard glob applies: every ignored file is kept"
+            }
+        }
+        closeDiscard = globs
+        closeDiscardProblem = problem
     }
 
     // MARK: Choosing what to close
@@ -37,8 +53,12 @@ public final class Closer: Sendable {
     /// What `gitgate close [argument]` would close: a worktree path, a branch name, or (nil)
     /// the worktree gitgate was started in. Throws a usage error for a name that is neither,
     /// and refuses the main worktree.
-    public func assess(_ argument: String?) throws -> CloseCandidate {
+    /// With `discardIgnored`, every ignored file is to be deleted rather than kept.
+    public func assess(_ argument: String?, discardIgnored: Bool = false) throws -> CloseCandidate {
         let worktrees = try repository.worktrees()
+        func assess(worktree info: WorktreeInfo) throws -> CloseCandidate {
+            try self.assess(branch: info.branch, worktree: info, discardIgnored: discardIgnored)
+        }
         guard let argument, !argument.isEmpty else {
             guard invokedRepository.isLinkedWorktree, let top = invokedRepository.workdir,
                   let info = worktrees.first(where: { canonical($0.path) == canonical(top) }) else {
@@ -64,21 +84,21 @@ public final class Closer: Sendable {
         }
         if repository.branchExists(argument) {
             if let info = worktrees.first(where: { $0.branch == argument }) { return try assess(worktree: info) }
-            return try assess(branch: argument, worktree: nil)
+            return try self.assess(branch: argument, worktree: nil, discardIgnored: discardIgnored)
         }
         throw GitGateError(.usage, "'\(argument)' is neither a worktree of this repository nor a local branch; list them with 'git worktree list' and 'git branch'")
     }
 
     /// Every linked worktree, assessed: the closable ones are the merged ones.
-    public func assessAllWorktrees() throws -> [CloseCandidate] {
+    public func assessAllWorktrees(discardIgnored: Bool = false) throws -> [CloseCandidate] {
         try repository.worktrees().map { info in
             guard info.branch != nil else {
                 return CloseCandidate(
                     branch: nil, worktree: info.path, worktreeName: info.name, tip: info.head?.hex ?? "",
                     tipSummary: (try? info.head.map(repository.summary(of:)) ?? "") ?? "",
-                    refusals: [CloseRefusal("detached", "its HEAD is detached (no branch): close it by path if you mean to")])
+                    refusals: [CloseRefusal(.detached, "its HEAD is detached (no branch): close it by path if you mean to")])
             }
-            return try assess(worktree: info)
+            return try assess(branch: info.branch, worktree: info, discardIgnored: discardIgnored)
         }
     }
 
@@ -88,11 +108,7 @@ public final class Closer: Sendable {
 
     // MARK: Assessing
 
-    private func assess(worktree info: WorktreeInfo) throws -> CloseCandidate {
-        try assess(branch: info.branch, worktree: info)
-    }
-
-    private func assess(branch: String?, worktree info: WorktreeInfo?) throws -> CloseCandidate {
+    private func assess(branch: String?, worktree info: WorktreeInfo?, discardIgnored: Bool) throws -> CloseCandidate {
         let tipID: ObjectID?
         if let branch {
             tipID = try? repository.resolve("refs/heads/" + branch)
@@ -101,28 +117,28 @@ public final class Closer: Sendable {
         }
         guard let tipID else {
             return CloseCandidate(branch: branch, worktree: info?.path, worktreeName: info?.name, tip: "", tipSummary: "",
-                                  refusals: [CloseRefusal("unborn", "\(branch ?? "its HEAD") has no commits yet: there is nothing to close")])
+                                  refusals: [CloseRefusal(.unborn, "\(branch ?? "its HEAD") has no commits yet: there is nothing to close")])
         }
         var candidate = CloseCandidate(branch: branch, worktree: info?.path, worktreeName: info?.name,
                                        tip: tipID.hex, tipSummary: (try? repository.summary(of: tipID)) ?? "")
 
         if let branch, branch == mainBranch {
-            candidate.refusals.append(CloseRefusal("main-branch", "\(branch) is the main branch: gitgate close never deletes it"))
+            candidate.refusals.append(CloseRefusal(.mainBranch, "\(branch) is the main branch: gitgate close never deletes it"))
         }
         if info == nil, let branch, let mainWorktree,
            (try? Repository(discoveringFrom: mainWorktree).currentBranch()) == branch {
             candidate.refusals.append(CloseRefusal(
-                "checked-out", "\(branch) is checked out in the main worktree \(mainWorktree): switch that to \(mainBranch) first"))
+                .checkedOut, "\(branch) is checked out in the main worktree \(mainWorktree): switch that to \(mainBranch) first"))
         }
         if let info {
             if info.isLocked {
                 let reason = info.lockReason.map { ": \"\($0)\"" } ?? " (no reason given)"
                 candidate.refusals.append(CloseRefusal(
-                    "locked", "the worktree is locked\(reason); if it is really done, unlock it with: git worktree unlock \(info.path)"))
+                    .locked, "the worktree is locked\(reason); if it is really done, unlock it with: git worktree unlock \(info.path)"))
             }
             candidate.folderExists = isDirectory(info.path)
             if candidate.folderExists {
-                try inspectFolder(info, into: &candidate)
+                try inspectFolder(info, discardIgnored: discardIgnored, into: &candidate)
             } else {
                 candidate.notes.append("its folder is already gone; only git's record of it is left")
             }
@@ -140,48 +156,64 @@ public final class Closer: Sendable {
             let (commits, more) = try history.commitsNotOnMain(tip: tipID, fork: fork)
             let details = commits.map { "\($0.short) \((try? repository.summary(of: $0)) ?? "")" } + (more ? ["…"] : [])
             candidate.refusals.append(CloseRefusal(
-                "not-merged",
+                .notMerged,
                 "\(branch ?? "its HEAD") has work that is not on \(mainBranch)\(commits.isEmpty ? "" : " (newest first below)"): merge it first, or delete it yourself if you mean to throw it away",
                 details: details))
         }
 
         if let branch { candidate.afterwards += remoteBranchSteps(branch) }
         if branch == nil { candidate.notes.append("its HEAD is detached: there is no branch to delete") }
+        if let closeDiscardProblem, !candidate.ignored.isEmpty { candidate.notes.append(closeDiscardProblem) }
         return candidate
     }
 
     /// The worktree's own files: an operation in progress, submodules, uncommitted and
-    /// untracked files (refused), ignored files (listed; data needs a yes).
-    private func inspectFolder(_ info: WorktreeInfo, into candidate: inout CloseCandidate) throws {
+    /// untracked files (refused), ignored files (kept, or deleted where the person or main's
+    /// `closeDiscard` says; kept files that cannot be renamed into the keep folder refuse).
+    private func inspectFolder(_ info: WorktreeInfo, discardIgnored: Bool, into candidate: inout CloseCandidate) throws {
         let worktree: Repository
         do {
             worktree = try Repository(discoveringFrom: info.path)
         } catch {
-            candidate.refusals.append(CloseRefusal("unreadable", "cannot open the worktree at \(info.path) (\(error)); look at it with git status there"))
+            candidate.refusals.append(CloseRefusal(.unreadable, "cannot open the worktree at \(info.path) (\(error)); look at it with git status there"))
             return
         }
         if worktree.state != .none {
             candidate.refusals.append(CloseRefusal(
-                "in-progress", "\(describe(worktree.state)) is in progress in the worktree: finish or abort it first"))
+                .inProgress, "\(describe(worktree.state)) is in progress in the worktree: finish or abort it first"))
         }
         // Initialised submodules keep their repositories inside the worktree's git dir: their
         // unpushed commits would go with it (git worktree remove refuses these too).
         if FileManager.default.fileExists(atPath: worktree.gitDir + "/modules") {
             candidate.refusals.append(CloseRefusal(
-                "submodules", "the worktree has initialised submodules, whose own commits would be lost: check them, then remove it with git worktree remove --force"))
+                .submodules, "the worktree has initialised submodules, whose own commits would be lost: check them, then remove it with git worktree remove --force"))
         }
         let status = try worktree.status(includeIgnored: true)
         let changes = status.filter { !$0.isIgnored }
         if !changes.isEmpty {
             let listed = changes.prefix(20).map(\.description) + (changes.count > 20 ? ["… and \(changes.count - 20) more"] : [])
             candidate.refusals.append(CloseRefusal(
-                "uncommitted",
+                .uncommitted,
                 "\(changes.count) file\(changes.count == 1 ? " is" : "s are") modified, staged or untracked in the worktree: commit, stash or remove \(changes.count == 1 ? "it" : "them") first",
                 details: listed))
         }
         let ignored = status.filter(\.isIgnored).map(\.path)
-        candidate.ignored = IgnoredFiles.groups(ignored, root: info.path)
+        guard !ignored.isEmpty else { return }
+        let globs = closeDiscard
+        let discard = { (path: String) in DiscardRule.rule(for: path, flag: discardIgnored, globs: globs) }
+        candidate.ignored = IgnoredFiles.groups(ignored, root: info.path, discard: discard)
         candidate.ignoredPaths = Set(ignored)
+        // Whole ignored folders move in one rename, as `git status --ignored` lists them.
+        let roots = try worktree.status(includeIgnored: true, recurseIgnoredDirectories: false).filter(\.isIgnored).map(\.path)
+        candidate.keepMoves = KeepFolder.moves(files: ignored, roots: roots, discard: discard)
+        candidate.keepBase = KeepFolder.base(commonDir: repository.commonDir)
+        if let problem = KeepFolder.problem(base: candidate.keepBase, worktree: info.path, moves: candidate.keepMoves) {
+            let count = candidate.keptGroups.reduce(0) { $0 + $1.files }
+            candidate.refusals.append(CloseRefusal(
+                .keepFolder,
+                "\(count) ignored file\(count == 1 ? "" : "s") to keep cannot be moved into the keep folder \(candidate.keepBase): \(problem.explanation); move \(count == 1 ? "it" : "them") out of the worktree yourself, or delete \(count == 1 ? "it" : "them") with --discard-ignored (or a closeDiscard glob in \(mainBranch)'s .gitgate)",
+                details: candidate.keptGroups.map(\.description)))
+        }
     }
 
     /// Every migration the branch added is on main with the same content, and every gated
@@ -249,9 +281,11 @@ public final class Closer: Sendable {
 
     // MARK: Closing
 
-    /// Removes the worktree (folder and git's record) and deletes the branch. Re-checks first
-    /// that nothing changed since `candidate` was assessed: the tip, and the worktree's files.
-    public func close(_ candidate: CloseCandidate) throws {
+    /// Moves the ignored files to keep into a new keep folder, removes the worktree (folder and
+    /// git's record) and deletes the branch. Re-checks first that nothing changed since
+    /// `candidate` was assessed: the tip, and the worktree's files. Returns where the kept files are.
+    @discardableResult
+    public func close(_ candidate: CloseCandidate, now: Date = Date()) throws -> KeptFiles? {
         guard candidate.isClosable else {
             throw GitGateError(.refused, "not closing \(candidate.title): \(candidate.refusalSummary); nothing was changed")
         }
@@ -268,11 +302,20 @@ public final class Closer: Sendable {
                 throw GitGateError(.refused, "the worktree \(path) \(changed) (\(unexpected.prefix(3).map(\.path).joined(separator: ", ")))")
             }
         }
+        var kept: KeptFiles?
+        if let path = candidate.worktree, candidate.folderExists, !candidate.keepMoves.isEmpty {
+            let label = candidate.branch ?? candidate.worktreeName ?? String(candidate.tip.prefix(7))
+            let folder = try KeepFolder.move(candidate.keepMoves, from: path, base: candidate.keepBase, label: label,
+                                             refusing: candidate.title, now: now)
+            kept = KeptFiles(folder: folder, worktree: path, files: candidate.keptGroups.reduce(0) { $0 + $1.files })
+        }
+        // Once files are moved, every error says where they are.
+        let whereKept = kept.map { "; its ignored files are in \($0.folder) (bring them back with: \($0.restoreCommand))" } ?? ""
         if let name = candidate.worktreeName {
             do {
                 try repository.pruneWorktree(named: name)
             } catch {
-                throw GitGateError(.repository, "could not remove the worktree \(candidate.worktree ?? name): \(error); look at it with git worktree list")
+                throw GitGateError(.repository, "could not remove the worktree \(candidate.worktree ?? name): \(error); look at it with git worktree list\(whereKept)")
             }
         }
         if let branch = candidate.branch {
@@ -280,9 +323,10 @@ public final class Closer: Sendable {
                 try repository.deleteBranch(branch)
             } catch {
                 let removed = candidate.worktreeName == nil ? "" : "removed the worktree but "
-                throw GitGateError(.repository, "\(removed)could not delete branch \(branch): \(error); delete it with: git branch -D \(branch)")
+                throw GitGateError(.repository, "\(removed)could not delete branch \(branch): \(error); delete it with: git branch -D \(branch)\(whereKept)")
             }
         }
+        return kept
     }
 
     // MARK: Afterwards

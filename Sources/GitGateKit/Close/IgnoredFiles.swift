@@ -1,7 +1,47 @@
 import Foundation
 
-/// Ignored files in a worktree that closing it would delete, gathered by the folder a person
-/// recognises (`node_modules/`, `pgdata/`) rather than file by file.
+/// Why an ignored file is deleted with its worktree instead of kept.
+public enum DiscardRule: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `gitgate close --discard-ignored` (or its old name `--include-ignored`).
+    case discardIgnoredFlag
+    /// A `closeDiscard` glob in main's `.gitgate`.
+    case closeDiscard(String)
+
+    public var description: String {
+        switch self {
+        case .discardIgnoredFlag: return "--discard-ignored"
+        case .closeDiscard(let glob): return "closeDiscard = \(glob)"
+        }
+    }
+
+    /// The first rule that says to delete `path` (worktree-relative; a folder ends with "/"),
+    /// or nil when it is kept. A glob is matched by fnmatch(3) against the whole path, `*`
+    /// matching "/" too (`node_modules/*`, `*.log`); a glob ending in "/" means everything under it.
+    public static func rule(for path: String, flag: Bool, globs: [String]) -> DiscardRule? {
+        if flag { return .discardIgnoredFlag }
+        let bare = path.hasSuffix("/") ? String(path.dropLast()) : path
+        for glob in globs {
+            let pattern = glob.hasSuffix("/") ? glob + "*" : glob
+            if fnmatch(pattern, path, 0) == 0 || fnmatch(pattern, bare, 0) == 0 { return .closeDiscard(glob) }
+        }
+        return nil
+    }
+
+    // One string in JSON: "--discard-ignored" or "closeDiscard = GLOB".
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        let prefix = "closeDiscard = "
+        self = text.hasPrefix(prefix) ? .closeDiscard(String(text.dropFirst(prefix.count))) : .discardIgnoredFlag
+    }
+}
+
+/// Ignored files in a worktree, gathered by the folder a person recognises (`node_modules/`,
+/// `pgdata/`) rather than file by file, with what `gitgate close` does with them.
 public struct IgnoredGroup: Sendable, Hashable, Codable {
     /// Relative to the top of the worktree; a folder ends with "/".
     public var path: String
@@ -9,12 +49,15 @@ public struct IgnoredGroup: Sendable, Hashable, Codable {
     public var bytes: Int64
     /// Why these files look like data worth keeping; nil when they look regenerable.
     public var data: String?
+    /// Why they are deleted; nil when they are kept (moved to the keep folder).
+    public var discard: DiscardRule?
 
-    public init(path: String, files: Int, bytes: Int64, data: String?) {
+    public init(path: String, files: Int, bytes: Int64, data: String?, discard: DiscardRule? = nil) {
         self.path = path
         self.files = files
         self.bytes = bytes
         self.data = data
+        self.discard = discard
     }
 
     public var description: String {
@@ -25,7 +68,7 @@ public struct IgnoredGroup: Sendable, Hashable, Codable {
 }
 
 /// Tells data (a database folder, an environment file, a large file) from build output.
-/// git deletes ignored files silently when a worktree is removed; these are the ones people miss.
+/// `git worktree remove` deletes ignored files silently; these are the ones people miss.
 public enum IgnoredFiles {
     /// Files at least this big are data until someone says otherwise.
     public static let largeFileBytes: Int64 = 10 * 1024 * 1024
@@ -76,11 +119,14 @@ public enum IgnoredFiles {
         return nil
     }
 
-    /// Groups `paths` (ignored, relative to `root`) by the folder that explains them: a
-    /// regenerable or database folder where there is one, else the top-level entry.
-    public static func groups(_ paths: [String], root: String) -> [IgnoredGroup] {
-        var order: [String] = []
-        var byKey: [String: IgnoredGroup] = [:]
+    /// Groups `paths` (ignored, relative to `root`) by the folder that explains them (a
+    /// regenerable or database folder where there is one, else the top-level entry) and by
+    /// what `discard` says happens to them.
+    public static func groups(_ paths: [String], root: String,
+                              discard: (String) -> DiscardRule? = { _ in nil }) -> [IgnoredGroup] {
+        struct Key: Hashable { var path: String; var discard: DiscardRule? }
+        var order: [Key] = []
+        var byKey: [Key: IgnoredGroup] = [:]
         for raw in paths {
             let isFolder = raw.hasSuffix("/")
             let path = isFolder ? String(raw.dropLast()) : raw
@@ -88,10 +134,11 @@ public enum IgnoredFiles {
             let isRepository = isFolder && FileManager.default.fileExists(atPath: absolute + "/.git")
             let (files, bytes) = isFolder ? folderSize(absolute) : (1, fileSize(absolute))
             let reason = dataReason(path: path, bytes: bytes, isRepository: isRepository)
-            let key = groupKey(path, isFolder: isFolder)
+            let rule = discard(raw)
+            let key = Key(path: groupKey(path, isFolder: isFolder), discard: rule)
             if byKey[key] == nil {
                 order.append(key)
-                byKey[key] = IgnoredGroup(path: key, files: 0, bytes: 0, data: nil)
+                byKey[key] = IgnoredGroup(path: key.path, files: 0, bytes: 0, data: nil, discard: rule)
             }
             byKey[key]!.files += files
             byKey[key]!.bytes += bytes

@@ -40,6 +40,8 @@ public struct Configuration: Sendable {
         /// Read from a file or commits given explicitly (tests, `gitgate check`, a bare repository).
         case worktree
     }
+    /// `gitgate.closeDiscard` globs: ignored files `gitgate close` deletes instead of keeping.
+    public var closeDiscard: [String] = []
 
     public var gatedTargets: [Target] { targets.filter(\.gate) }
 
@@ -74,7 +76,7 @@ extension Configuration {
     /// Keys of the `[gitgate]` section (lowercased, as git reports them).
     static let topLevelKeys: [String: String] = [
         "mainbranch": "mainBranch", "migrations": "migrations", "layout": "layout", "ledger": "ledger",
-        "reminder": "reminder", "largetablerows": "largeTableRows", "ignore": "ignore",
+        "reminder": "reminder", "largetablerows": "largeTableRows", "ignore": "ignore", "closediscard": "closeDiscard",
     ]
     /// Target keys a person's git config may set: how to connect, never whether the target gates.
     static let connectionKeys: Set<String> = ["url", "connecttimeout", "statementtimeout", "locktimeout", "applystatementtimeout", "applylocktimeout"]
@@ -269,6 +271,7 @@ extension Configuration {
         }
         configuration.reminders = policy?.strings("gitgate.reminder").filter { !$0.isEmpty } ?? []
         configuration.ignore = policy?.strings("gitgate.ignore").compactMap(\.nonEmpty) ?? []
+        configuration.closeDiscard = policy?.strings("gitgate.closediscard").filter { !$0.isEmpty } ?? []
         if let policy, let rows = try integer(policy, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
 
         // The migrations folder: configured, else the first usual folder that exists.

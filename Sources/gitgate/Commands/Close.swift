@@ -15,17 +15,28 @@ struct Close: ParsableCommand {
         commits are not (squash and rebase merges). Every migration it added must also be on main with \
         the same content and present on every gated target. gitgate refuses, touching nothing, the main \
         worktree or branch, a locked worktree, modified or untracked files, work not on main, and \
-        migrations not yet in production. Ignored files are deleted with the worktree: they are listed, \
-        and those that look like data (a database folder, .env files, files over 10 MB) need a yes on \
-        the terminal even with --yes, unless --include-ignored.
+        migrations not yet in production.
+
+        Ignored files (by .gitignore, .git/info/exclude or your core.excludesFile) are never deleted \
+        silently: before the folder is removed they are moved, by a rename, into a new folder under \
+        <git common dir>/gitgate/kept/, and close prints where and the command that copies them back. \
+        Those matching a closeDiscard glob in main's .gitgate (build outputs: node_modules/*, .build/*) \
+        are deleted instead, and so is every ignored file with --discard-ignored; each is listed as \
+        "to delete" first. When the files to keep cannot be renamed into that folder (another \
+        filesystem, no permission) close refuses, touching nothing.
+
+        --check answers, changing nothing, whether the folder can be removed by any tool without losing \
+        anything: what close checks, and no ignored file that nothing says to delete (another tool would \
+        delete it). For worktree managers' pre-remove hooks and git worktree remove wrappers.
 
         It asks before removing anything; without a terminal it needs --yes. After removing, it prints \
         the branch's tip and the command that restores it, the reminders from .gitgate \
         (gitgate.reminder), and the post-merge steps.
 
-        Exit status: 0 closed (or, with --dry-run, would close); 1 refused or not confirmed, nothing \
-        changed (with --all-merged: a merged worktree was kept); 2 could not check (a target unreachable, \
-        bad configuration); 64 usage error, including no terminal to confirm on without --yes.
+        Exit status: 0 closed (or, with --dry-run, would close; with --check, safe to remove); 1 refused \
+        or not confirmed, nothing changed (with --all-merged: a merged worktree was kept; with --check: not \
+        safe); 2 could not check (a target unreachable, bad configuration); 64 usage error, including no \
+        terminal to confirm on without --yes.
         """
     )
 
@@ -40,11 +51,15 @@ struct Close: ParsableCommand {
     @Flag(help: "Show what would be closed and why; change nothing.")
     var dryRun = false
 
-    @Flag(name: [.short, .long], help: "Do not ask (ignored files that look like data still need a yes, or --include-ignored).")
+    @Flag(help: "Change nothing; exit 0 when the worktree is safe to remove (by any tool), 1 when not, with the reasons.")
+    var check = false
+
+    @Flag(name: [.short, .long], help: "Do not ask.")
     var yes = false
 
-    @Flag(help: "Delete ignored files that look like data (database folders, .env, large files) without asking.")
-    var includeIgnored = false
+    @Flag(name: [.customLong("discard-ignored"), .customLong("include-ignored")],
+          help: "Delete the worktree's ignored files instead of keeping them (--include-ignored is the old name).")
+    var discardIgnored = false
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
@@ -53,13 +68,22 @@ struct Close: ParsableCommand {
         if allMerged && target != nil {
             throw ValidationError("give either a worktree or branch, or --all-merged, not both")
         }
+        if check && allMerged {
+            throw ValidationError("--check answers for one worktree: give its path or branch instead of --all-merged")
+        }
     }
 
     func run() throws {
         let style = Style.forTerminal()
         let text = format == .text
+        if check {
+            let answer = try Closer(at: location.path).check(target, discardIgnored: discardIgnored)
+            Console.out(text ? CloseReport.check(answer, style: style) : CloseReport.json(answer))
+            if let failure = answer.failure { throw failure }
+            return
+        }
         let session = CloseSession(
-            options: CloseOptions(target: target, allMerged: allMerged, dryRun: dryRun, yes: yes, includeIgnored: includeIgnored),
+            options: CloseOptions(target: target, allMerged: allMerged, dryRun: dryRun, yes: yes, discardIgnored: discardIgnored),
             interactive: Console.isInteractive,
             style: style,
             confirm: { Console.confirm($0) },
