@@ -64,7 +64,8 @@ import TestSupport
     ])
     func literalPassword(url: String) throws {
         let error = try failure("[gitgate \"production\"]\n\turl = \(url)\n")
-        #expect(error.message.hasPrefix(".gitgate:"))
+        // Read from main's committed file, and said so.
+        #expect(error.message.hasPrefix("main's .gitgate:"), "\(error.message)")
         #expect(error.message.contains("literal password"))
         #expect(!error.message.contains("hunter2"))
         #expect(error.exitCode == 2)

@@ -133,7 +133,3 @@ public struct MigrationFolder: Sendable {
         return words.isEmpty ? "describe_it" : String(words)
     }
 }
-
-func shellQuoted(_ text: String) -> String {
-    text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-".contains($0) }) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}
