@@ -69,7 +69,7 @@ public struct Diagnosis: Sendable {
             items.append(probe(target, ledger: configuration.ledger, environment: environment))
         }
         for skip in (try? SkipLog(repository: repository).entries().suffix(5)) ?? [] {
-            items.append(Item(name: "skipped gate", status: .warning, detail: skip.summary))
+            items.append(Item(name: skip.kind == .bypass ? "bypassed gate" : "skipped gate", status: .warning, detail: skip.summary))
         }
         return Diagnosis(items: items)
     }
