@@ -51,8 +51,11 @@ struct HookBackstopTests {
         let before = try gated.mainTip
 
         for broken in ["deleted", "not executable"] {
-            try FileManager.default.removeItem(atPath: recorded)
-            if broken == "not executable" { try "#!/bin/sh\nexit 0\n".write(toFile: recorded, atomically: true, encoding: .utf8) }
+            if broken == "deleted" {
+                try FileManager.default.removeItem(atPath: recorded)
+            } else {
+                try "#!/bin/sh\nexit 0\n".write(toFile: recorded, atomically: true, encoding: .utf8)
+            }
             let line = "is missing or not executable; install gitgate again, then run gitgate install"
 
             let merge = try repo.gitResult("merge", "--no-ff", "-m", "Merge feature", "feature")

@@ -226,7 +226,7 @@ public struct HookRunner {
         } else if ["rebase-merge", "rebase-apply"].contains(where: { FileManager.default.fileExists(atPath: repository.gitDir + "/" + $0) }) {
             afterRefusal = "\(main) was not moved; the rebase is still in progress: once the targets have the migrations, finish it with `git rebase --continue` (or give up with `git rebase --abort`)."
         } else if repository.workdir != nil, (try? repository.currentBranch()) == main {
-            afterRefusal = "\(main) was not moved. A refused update (a fast-forward, a pull, a reset, a cherry-pick, a revert) may already have changed this worktree's files and index: `git status` shows them, and `git reset --merge` puts them back."
+            afterRefusal = "\(main) was not moved. `git status` shows what the command left in this worktree: after a refused fast-forward, pull, reset, cherry-pick or revert, `git reset --merge` puts the files back; a refused commit leaves your changes staged."
         } else {
             afterRefusal = "\(main) was not moved."
         }
@@ -336,7 +336,7 @@ public struct HookRunner {
             ? ": no gitgate hook checked this update, and the gated targets cannot be checked now"
             : ": no gitgate hook checked this update, and it brings migrations that are not safely on every gated target")]
         lines += reasons.map { "  - \($0)" }
-        lines.append("  How: git --no-verify or core.hooksPath where the reference-transaction hook is off, or a tool that runs no git hooks. The gate cannot undo it: apply the migrations now, or move \(main) back.")
+        lines.append("  How: a git command run with another core.hooksPath, --no-verify where the reference-transaction hook is not installed, or a tool that runs no git hooks. The gate cannot undo it: apply the migrations now, or move \(main) back.")
         let who = SkipLog.identity(repository: repository, environment: environment)
         let log = SkipLog(repository: repository)
         // The same command may already have recorded a skip with a reason (GITGATE_SKIP): once is enough.
