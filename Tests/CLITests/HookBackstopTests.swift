@@ -173,3 +173,44 @@ struct HookBackstopTests {
         #expect(try gated.mainTip == before)
     }
 }
+
+@Suite("Hooks: chaining the post-* hooks")
+struct HookChainingTests {
+    @Test(.database) func theTeamsPostHooksRunWithTheirInputAndComeBack() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo(), install: nil)
+        let repo = gated.repo
+        let hooks = repo.path + "/.git/hooks/"
+        // The team's hooks log their arguments and input; post-commit fails, which a post-* hook cannot undo.
+        var originals: [String: Data] = [:]
+        for name in ["post-commit", "post-checkout", "post-rewrite", "reference-transaction"] {
+            let script = "#!/bin/sh\n{ echo \"\(name) $*\"; [ \(name) = post-rewrite ] && cat; } >> \"$(git rev-parse --git-common-dir)/team.log\"\n"
+                + (name == "post-commit" ? "exit 3\n" : "exit 0\n")
+            originals[name] = Data(script.utf8)
+            try originals[name]!.write(to: URL(fileURLWithPath: hooks + name))
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hooks + name)
+        }
+        let install = try gated.installHooks()
+        for name in originals.keys { #expect(FileManager.default.fileExists(atPath: hooks + name + ".gitgate-chained"), "\(install.stdout)") }
+
+        let old = try gated.sha("HEAD", in: gated.worktree)
+        try repo.git("commit", "--amend", "--allow-empty", "-m", "orders, amended", in: gated.worktree)
+        let new = try gated.sha("HEAD", in: gated.worktree)
+        try repo.git("checkout", "-q", "main")
+        let log = try repo.read(".git/team.log")
+        #expect(log.contains("post-commit \n") && log.contains("post-rewrite amend\n\(old) \(new)\n"), "\(log)")
+        #expect(log.contains("post-checkout ") && log.contains("reference-transaction prepared"), "\(log)")
+
+        // And gitgate's gate still holds behind the team's reference-transaction hook.
+        let before = try gated.mainTip
+        #expect(!(try repo.gitResult("merge", "--ff-only", "feature")).succeeded)
+        #expect(try gated.mainTip == before)
+        try repo.git("reset", "--merge")
+
+        #expect(try gated.gitgate(["uninstall"]).status == 0)
+        for (name, original) in originals {
+            #expect(FileManager.default.contents(atPath: hooks + name) == original, "\(name)")
+            #expect(!FileManager.default.fileExists(atPath: hooks + name + ".gitgate-chained"))
+        }
+        #expect(!repo.exists(".git/gitgate/main-seen"))
+    }
+}
