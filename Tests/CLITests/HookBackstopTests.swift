@@ -154,6 +154,8 @@ struct HookBackstopTests {
         let install = try gated.installHooks(["--no-reference-transaction"])
         #expect(install.stdout.contains("Without reference-transaction") && install.stdout.contains("unchecked"), "\(install.stdout)")
         #expect(!repo.exists(".git/hooks/reference-transaction"))
+        let doctor = try gated.gitgate(["doctor"])
+        #expect(doctor.stdout.contains("reference-transaction is not installed"), "\(doctor.stdout)")
 
         try repo.write(Self.missing, GatedRepository.pendingSQL)
         try repo.git("add", Self.missing)
@@ -171,6 +173,22 @@ struct HookBackstopTests {
         try repo.git("add", "migrations/003_create_items.sql")
         #expect(!(try repo.gitResult("commit", "--no-verify", "-m", "items")).succeeded)
         #expect(try gated.mainTip == before)
+    }
+}
+
+extension HookBackstopTests {
+    /// Without the backstop a fast-forward passes no pre-* hook; with GITGATE_SKIP it is a skip
+    /// with its reason, noticed after the fact and recorded as such, not as a bypass.
+    @Test(.database) func aSkipNoPreHookSawIsRecordedAsASkip() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo(), install: ["--no-reference-transaction"])
+        let repo = gated.repo
+        let reason = "DBA applies 002 tonight"
+        let merge = try repo.gitResult("merge", "--ff-only", "feature", env: ["GITGATE_SKIP": reason])
+        #expect(merge.succeeded, "\(merge.stderr)")
+        #expect(merge.stderr.contains("GATE SKIPPED (post-merge)") && merge.stderr.contains(reason), "\(merge.stderr)")
+        #expect(!merge.stderr.contains("MOVED AROUND THE GATE"))
+        let log = try repo.read(".git/gitgate/skips.jsonl").split(separator: "\n")
+        #expect(log.count == 1 && log[0].contains(reason) && !log[0].contains("bypass"), "\(log)")
     }
 }
 

@@ -326,6 +326,13 @@ public struct HookRunner {
             return bypassNotice(repository, main: main, what: what, migrations: [], reasons: ["\(error)"], couldNotCheck: true)
         }
         if report.verdict.decision == .ready { return [] }
+        // Moved on purpose, with a reason (GITGATE_SKIP on a route no pre-* hook saw): a skip, not a bypass.
+        if case .reason(let reason) = SkipRequest(environment: environment, hook: hook) {
+            let message = skipped(reason: reason, repository: repository, what: what,
+                                  migrations: report.inspection.migrations.map(\.path),
+                                  targets: configuration.gatedTargets.map(\.name)).message
+            return message.isEmpty ? [] : [message]
+        }
         return bypassNotice(repository, main: main, what: what, migrations: report.inspection.migrations.map(\.path),
                             reasons: report.verdict.reasons.map { "\($0)" }, couldNotCheck: report.verdict.decision == .error)
     }
