@@ -42,6 +42,18 @@ extension Repository {
         }
     }
 
+    /// The tree the index would commit (`git write-tree`): a pre-commit hook names the exact
+    /// result it checked this way. Writes the tree objects, as committing would; fails on conflicts.
+    public func indexTreeID(indexFile: String? = nil) throws -> ObjectID {
+        try locked { repo in
+            try withIndex(repo, file: indexFile) { index in
+                var oid = git_oid()
+                _ = try check(git_index_write_tree_to(&oid, index, repo), "git_index_write_tree_to")
+                return ObjectID(oid)
+            }
+        }
+    }
+
     private func withIndex<Result>(
         _ repo: OpaquePointer, file: String?, _ body: (OpaquePointer) throws -> Result
     ) throws -> Result {

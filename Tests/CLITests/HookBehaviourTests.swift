@@ -44,7 +44,7 @@ struct HookBehaviourTests {
         let mode = try FileManager.default.attributesOfItem(atPath: hook)[.posixPermissions] as? Int
         #expect(mode == 0o750)
         #expect(!FileManager.default.fileExists(atPath: hook + ".gitgate-chained"))
-        for name in ["pre-commit", "pre-push", "post-merge"] {
+        for name in ["pre-commit", "pre-push", "post-merge", "reference-transaction", "post-commit", "post-checkout", "post-rewrite"] {
             #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/" + name))
         }
     }

@@ -107,27 +107,115 @@ struct HookRouteTests {
         #expect(refused.stderr.contains("commit on main"))
         #expect(try gated.mainTip == docs)
 
+        // --no-verify skips pre-commit, not the reference-transaction backstop.
+        let noVerify = try repo.gitResult("commit", "--no-verify", "-m", "orders, straight on main")
+        expectRefusal(noVerify, "git commit --no-verify of a migration on main")
+        #expect(try gated.mainTip == docs)
+
         try gated.applyPendingMigration()
         expectAllowed(try repo.gitResult("commit", "-m", "orders, straight on main"), "the direct commit")
     }
 
-    @Test(.database) func fastForwardWithReferenceTransaction() throws {
-        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo(), install: ["--reference-transaction"])
+    /// After a refusal that left the files or the index changed, `git reset --merge` puts them back.
+    func putBack(_ repo: TestRepository, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try repo.git("reset", "--merge")
+        #expect(try repo.git("status", "--porcelain", "--untracked-files=no") == "", sourceLocation: sourceLocation)
+    }
+
+    @Test(.database) func fastForwardAndPull() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo())
         let repo = gated.repo
         let before = try gated.mainTip
         let refused = try repo.gitResult("merge", "--ff-only", "feature")
         expectRefusal(refused, "git merge --ff-only")
         #expect(refused.stderr.contains("git reset --merge"))
         #expect(try gated.mainTip == before)
-        try repo.git("reset", "--merge")
+        try putBack(repo)
+
+        expectRefusal(try repo.gitResult("pull", "--quiet", ".", "feature"), "git pull . feature")
+        #expect(try gated.mainTip == before)
+        try putBack(repo)
 
         try gated.applyPendingMigration()
         expectAllowed(try repo.gitResult("merge", "--ff-only", "feature"), "git merge --ff-only")
         #expect(try gated.mainTip == (try gated.sha("feature")))
+        // Moving main back brings nothing: no check, no refusal.
+        expectAllowed(try repo.gitResult("reset", "--hard", before), "git reset --hard back")
+        expectAllowed(try repo.gitResult("pull", "--quiet", ".", "feature"), "git pull . feature")
+        #expect(try gated.mainTip == (try gated.sha("feature")))
     }
 
-    @Test(.database) func branchForceAndUpdateRefWithReferenceTransaction() throws {
-        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo(), install: ["--reference-transaction"])
+    @Test(.database) func rebaseOnMain() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo())
+        let repo = gated.repo
+        // main has a commit of its own: the rebase replays it onto feature, then moves main.
+        try repo.write("NOTES.md", "on main\n")
+        try repo.commit("notes on main")
+        let before = try gated.mainTip
+
+        let refused = try repo.gitResult("rebase", "feature")
+        expectRefusal(refused, "git rebase feature")
+        #expect(refused.stderr.contains("git rebase --abort"), "\(refused.stderr)")
+        #expect(try gated.mainTip == before)
+        try repo.git("rebase", "--abort")
+        #expect(try gated.mainTip == before)
+        #expect(try repo.git("symbolic-ref", "HEAD") == "refs/heads/main")
+
+        try gated.applyPendingMigration()
+        expectAllowed(try repo.gitResult("rebase", "feature"), "git rebase feature")
+        #expect(try repo.gitResult("merge-base", "--is-ancestor", "feature", "main").succeeded)
+    }
+
+    @Test(.database) func resetHard() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo())
+        let repo = gated.repo
+        let before = try gated.mainTip
+        expectRefusal(try repo.gitResult("reset", "--hard", "feature"), "git reset --hard feature")
+        #expect(try gated.mainTip == before)
+        try putBack(repo)
+
+        try gated.applyPendingMigration()
+        expectAllowed(try repo.gitResult("reset", "--hard", "feature"), "git reset --hard feature")
+        #expect(try gated.mainTip == (try gated.sha("feature")))
+    }
+
+    @Test(.database) func cherryPick() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo())
+        let repo = gated.repo
+        let before = try gated.mainTip
+        expectRefusal(try repo.gitResult("cherry-pick", "feature"), "git cherry-pick feature")
+        #expect(try gated.mainTip == before)
+        try putBack(repo)
+
+        try gated.applyPendingMigration()
+        expectAllowed(try repo.gitResult("cherry-pick", "feature"), "git cherry-pick feature")
+        #expect(try repo.git("ls-tree", "--name-only", "main", Self.missing) == Self.missing)
+    }
+
+    /// A revert brings a migration back when the reverted commit removed it: here main got 002
+    /// too early (before gitgate was installed) and took it out again; reverting that removal is
+    /// a new update of main that brings 002.
+    @Test(.database) func revertOfARemoval() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo(), install: nil)
+        let repo = gated.repo
+        try repo.write(Self.missing, GatedRepository.pendingSQL)
+        try repo.commit("orders, too early")
+        try repo.remove(Self.missing)
+        try repo.commit("Take orders out again: production does not have it")
+        try gated.installHooks()
+        let before = try gated.mainTip
+
+        expectRefusal(try repo.gitResult("revert", "--no-edit", "HEAD"), "git revert of the removal")
+        #expect(try gated.mainTip == before)
+        try putBack(repo)
+
+        try gated.applyPendingMigration()
+        expectAllowed(try repo.gitResult("revert", "--no-edit", "HEAD"), "git revert of the removal")
+        #expect(try repo.git("ls-tree", "--name-only", "main", Self.missing) == Self.missing)
+    }
+
+    @Test(.database) func branchForceAndUpdateRef() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo())
         let repo = gated.repo
         let before = try gated.mainTip
         // git branch -f refuses to move a branch checked out somewhere: leave main unchecked-out.
@@ -142,6 +230,19 @@ struct HookRouteTests {
         try gated.applyPendingMigration()
         expectAllowed(try repo.gitResult("branch", "-f", "main", "feature"), "git branch -f main feature")
         #expect(try gated.mainTip == (try gated.sha("feature")))
+        expectAllowed(try repo.gitResult("update-ref", "refs/heads/main", before), "git update-ref back")
+        expectAllowed(try repo.gitResult("update-ref", "refs/heads/main", "feature"), "git update-ref")
+        #expect(try gated.mainTip == (try gated.sha("feature")))
+    }
+
+    /// `--reference-transaction` is still accepted; it changes nothing now that it is the default.
+    @Test(.database) func referenceTransactionFlagIsANoOp() throws {
+        let gated = try GatedRepository(conninfo: try TestDatabase.conninfo(), install: nil)
+        let plain = try gated.installHooks()
+        let flagged = try gated.installHooks(["--reference-transaction"])
+        #expect(plain.stdout.contains("installed  reference-transaction"), "\(plain.stdout)")
+        #expect(flagged.stdout.contains("unchanged  reference-transaction"), "\(flagged.stdout)")
+        #expect(!flagged.stdout.contains("installed") && !flagged.stdout.contains("updated"))
     }
 
     @Test(.database) func pushToBareRemoteWithPreReceive() throws {
@@ -180,8 +281,8 @@ struct HookRouteTests {
         #expect(try repo.git("rev-parse", "main", in: bare) == before)
         expectAllowed(try repo.gitResult("push", "origin", "feature"), "git push origin feature")
 
-        // The same commits reaching main another way (a merge that skipped the local hooks) are caught on push.
-        try repo.git("merge", "--no-ff", "--no-verify", "-m", "Merge feature", "feature")
+        // The same commits reaching main another way (a merge that ran no local hooks) are caught on push.
+        try repo.git("-c", "core.hooksPath=/dev/null", "merge", "--no-ff", "-m", "Merge feature", "feature")
         expectRefusal(try repo.gitResult("push", "origin", "main"), "git push origin main")
         #expect(try repo.git("rev-parse", "main", in: bare) == before)
 

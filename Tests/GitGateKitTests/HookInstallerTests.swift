@@ -29,11 +29,15 @@ struct HookInstallerTests {
             #expect(FileManager.default.isExecutableFile(atPath: path))
             let text = String(decoding: contents(path) ?? Data(), as: UTF8.self)
             #expect(text.hasPrefix("#!/bin/sh\n# gitgate-managed hook (main: main)\n"))
-            #expect(text.contains("GITGATE=\"${GITGATE:-/opt/gitgate/bin/gitgate}\""))
+            // The recorded binary, and nothing the environment could name instead.
+            #expect(text.contains("\nGITGATE=\"/opt/gitgate/bin/gitgate\"\n"))
+            #expect(!text.contains("${GITGATE"))
             #expect(text.contains("MAIN_REF=\"refs/heads/main\""))
             #expect(!text.contains("@GITGATE@") && !text.contains("@MAIN_REF@"))
         }
-        #expect(!FileManager.default.fileExists(atPath: hooks + "/reference-transaction"))
+        #expect(FileManager.default.isExecutableFile(atPath: hooks + "/reference-transaction"))
+        // The post-* hooks start from main's tip as it is now.
+        #expect(try String(contentsOfFile: repo.path + "/.git/gitgate/main-seen", encoding: .utf8) == (try repo.sha("main")) + "\n")
 
         let before = Hook.standard.map { contents(hooks + "/" + $0.rawValue) }
         guard case .installed(let again) = try HookSetup.install(at: repo.path, executable: "/opt/gitgate/bin/gitgate") else {
@@ -48,12 +52,31 @@ struct HookInstallerTests {
         #expect(!FileManager.default.fileExists(atPath: hooks + "/pre-commit.gitgate-chained"))
     }
 
-    @Test func referenceTransactionStaysOnceChosen() throws {
+    @Test func optingOutOfReferenceTransactionRestoresTheHookItChained() throws {
         let (repo, _) = try repository()
-        _ = try HookSetup.install(at: repo.path, referenceTransaction: true, executable: "/bin/gitgate")
-        guard case .installed(let plain) = try HookSetup.install(at: repo.path, executable: "/bin/gitgate") else { return }
-        #expect(plain.referenceTransaction)
-        #expect(plain.changes.contains { $0.hook == "reference-transaction" && $0.action == .unchanged })
+        let hooks = repo.path + "/.git/hooks"
+        let original = Data("#!/bin/sh\n# the team's reference-transaction hook\nexit 0\n".utf8)
+        try original.write(to: URL(fileURLWithPath: hooks + "/reference-transaction"))
+        guard case .installed(let installed) = try HookSetup.install(at: repo.path, executable: "/bin/gitgate") else { return }
+        #expect(installed.referenceTransaction)
+        #expect(installed.changes.contains { $0.hook == "reference-transaction" && $0.action == .chained })
+
+        guard case .installed(let optedOut) = try HookSetup.install(at: repo.path, referenceTransaction: false, executable: "/bin/gitgate") else { return }
+        #expect(!optedOut.referenceTransaction)
+        #expect(optedOut.changes.contains { $0.hook == "reference-transaction" && $0.action == .restored })
+        #expect(contents(hooks + "/reference-transaction") == original)
+        #expect(!FileManager.default.fileExists(atPath: hooks + "/reference-transaction.gitgate-chained"))
+
+        // A plain install gates every update again.
+        guard case .installed(let again) = try HookSetup.install(at: repo.path, executable: "/bin/gitgate") else { return }
+        #expect(again.referenceTransaction)
+        #expect(again.changes.contains { $0.hook == "reference-transaction" && $0.action == .chained })
+    }
+
+    @Test func refusesARelativeExecutable() throws {
+        let (repo, _) = try repository()
+        #expect(throws: GitGateError.self) { try HookSetup.install(at: repo.path, executable: "gitgate") }
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
     }
 
     @Test func chainsExistingHooksAndRestoresThemExactly() throws {
@@ -72,7 +95,8 @@ struct HookInstallerTests {
 
         let (_, changes) = try HookSetup.uninstall(at: worktree)
         #expect(changes.filter { $0.action == .restored }.map(\.hook).sorted() == ["post-merge", "pre-push"])
-        #expect(changes.filter { $0.action == .removed }.map(\.hook).sorted() == ["pre-commit", "pre-merge-commit"])
+        #expect(changes.filter { $0.action == .removed }.map(\.hook).sorted()
+                == ["post-checkout", "post-commit", "post-rewrite", "pre-commit", "pre-merge-commit", "reference-transaction"])
         #expect(contents(hooks + "/pre-push") == original)
         #expect(try FileManager.default.attributesOfItem(atPath: hooks + "/pre-push")[.posixPermissions] as? Int == 0o700)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: hooks + "/post-merge") == "/usr/local/share/team-post-merge")

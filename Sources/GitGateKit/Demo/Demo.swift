@@ -157,7 +157,6 @@ public final class Demo: @unchecked Sendable {
         process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
-        environment["GITGATE"] = executable
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_MERGE_AUTOEDIT"] = "no"
         if !style.colors { environment["NO_COLOR"] = "1" }

@@ -8,12 +8,17 @@ public enum Hook: String, CaseIterable, Sendable {
     case preCommit = "pre-commit"
     case prePush = "pre-push"
     case postMerge = "post-merge"
+    case postCommit = "post-commit"
+    case postCheckout = "post-checkout"
+    case postRewrite = "post-rewrite"
+    /// The backstop: every update of main, whatever git command makes it.
     case referenceTransaction = "reference-transaction"
     /// Server side: a self-hosted bare repository that people push to.
     case preReceive = "pre-receive"
 
     /// The hooks `gitgate install` puts in a repository with worktrees, without options.
-    public static let standard: [Hook] = [.preMergeCommit, .preCommit, .prePush, .postMerge]
+    public static let standard: [Hook] = [.preMergeCommit, .preCommit, .prePush, .referenceTransaction,
+                                          .postMerge, .postCommit, .postCheckout, .postRewrite]
     /// The hooks `gitgate install` puts in a bare repository.
     public static let server: [Hook] = [.preReceive]
 
@@ -23,6 +28,9 @@ public enum Hook: String, CaseIterable, Sendable {
         case .preCommit: return PackageResources.pre_commit
         case .prePush: return PackageResources.pre_push
         case .postMerge: return PackageResources.post_merge
+        case .postCommit: return PackageResources.post_commit
+        case .postCheckout: return PackageResources.post_checkout
+        case .postRewrite: return PackageResources.post_rewrite
         case .referenceTransaction: return PackageResources.reference_transaction
         case .preReceive: return PackageResources.pre_receive
         }
@@ -141,12 +149,13 @@ public struct HookInstaller {
         return changes
     }
 
-    /// Removes gitgate's hooks and puts back the hooks they chained, exactly as they were.
-    public func uninstall() throws -> [Change] {
+    /// Removes gitgate's `hooks` (all of them by default) and puts back the hooks they chained,
+    /// exactly as they were.
+    public func uninstall(_ hooks: [Hook] = Hook.allCases) throws -> [Change] {
         let directory = try hooksDirectory().path
         let fm = FileManager.default
         var changes: [Change] = []
-        for hook in Hook.allCases {
+        for hook in hooks {
             let path = directory + "/" + hook.rawValue
             let chained = path + HookInstaller.chainedSuffix
             let hasChained = fm.fileExists(atPath: chained) || isSymlink(chained)

@@ -17,7 +17,10 @@ public struct HookRunner {
     }
 
     /// The hooks `gitgate hook` knows.
-    public static let names = ["pre-merge-commit", "pre-commit", "reference-transaction", "pre-push", "post-merge", "pre-receive"]
+    public static let names = ["pre-merge-commit", "pre-commit", "reference-transaction", "pre-push", "pre-receive",
+                               "post-merge", "post-commit", "post-checkout", "post-rewrite"]
+    /// The hooks that come after the fact: they never refuse, they notice main moving around the gate.
+    static let afterTheFact: Set<String> = ["post-merge", "post-commit", "post-checkout", "post-rewrite"]
     /// The hooks git feeds on stdin.
     public static let readingInput: Set<String> = ["reference-transaction", "pre-push", "pre-receive"]
 
@@ -42,7 +45,7 @@ public struct HookRunner {
         guard HookRunner.names.contains(hook) else {
             return Outcome(status: ExitStatus.usage, message: "gitgate: unknown hook '\(hook)'; gitgate hook takes \(HookRunner.names.joined(separator: ", "))")
         }
-        if hook == "post-merge" { return postMerge() }
+        if HookRunner.afterTheFact.contains(hook) { return afterTheFactOutcome() }
         // Only the prepared state can still refuse; committed and aborted have nothing to check.
         if hook == "reference-transaction", arguments.first != "prepared" { return .allow }
 
@@ -75,7 +78,10 @@ public struct HookRunner {
         guard let plan else { return .allow }
 
         // Nothing that reaches the database or breaks history: nothing to check, nothing skipped.
-        let relevant = inspected.filter { !$0.inspection.migrations.isEmpty || !$0.inspection.conflicts.isEmpty }
+        // An update a hook of the same git command has just checked is not asked about again.
+        let relevant = inspected.filter {
+            $0.update.verified == nil && (!$0.inspection.migrations.isEmpty || !$0.inspection.conflicts.isEmpty)
+        }
         if relevant.isEmpty { return .allow }
 
         if case .reason(let reason) = skip {
@@ -89,6 +95,9 @@ public struct HookRunner {
             (update: item.update, report: GateRun.evaluate(item.inspection, configuration: plan.configuration, environment: environment))
         }
         if results.allSatisfy({ $0.report.verdict.decision == .ready }) {
+            if let record = plan.record, results.contains(where: { !$0.report.checks.isEmpty }) {
+                remember(record, plan: plan)
+            }
             return Outcome(status: 0, message: results.map { allowed($0.update, $0.report) }.joined(separator: "\n"))
         }
         return refusal(results, plan: plan)
@@ -104,6 +113,8 @@ public struct HookRunner {
         var what: String
         /// The branch it brings, when known: its worktree is where `gitgate apply` runs.
         var branch: String?
+        /// Set when pre-merge-commit or pre-commit has just checked exactly this result.
+        var verified: VerifiedResult? = nil
         var inspect: (Inspector) throws -> Inspection
     }
 
@@ -113,6 +124,9 @@ public struct HookRunner {
         var updates: [Update]
         /// Where things stand after a refusal, and how to finish.
         var afterRefusal: String
+        /// pre-merge-commit and pre-commit: what a pass vouches for (main's tip, and the index that
+        /// becomes the commit), for the reference-transaction hook that follows.
+        var record: (base: ObjectID, tree: () throws -> ObjectID)? = nil
     }
 
     private func makePlan() throws -> Plan? {
@@ -161,7 +175,20 @@ public struct HookRunner {
         let update = Update(summary: summary, what: "\(summary) (on \(head.short))", branch: branch) { inspector in
             try inspector.inspectIndex(base: main, baseTip: head, branch: branch ?? "index", indexFile: indexFile)
         }
-        return Plan(repository: repository, configuration: configuration, updates: [update], afterRefusal: afterRefusal)
+        return Plan(repository: repository, configuration: configuration, updates: [update], afterRefusal: afterRefusal,
+                    record: (base: head, tree: { try repository.indexTreeID(indexFile: indexFile) }))
+    }
+
+    /// Writes down a pass of pre-merge-commit or pre-commit for the reference-transaction hook of
+    /// the same command. Best effort: without the record, that hook simply checks again.
+    private func remember(_ record: (base: ObjectID, tree: () throws -> ObjectID), plan: Plan) {
+        let verification = VerificationRecord(repository: plan.repository)
+        guard let tree = try? record.tree() else { verification.remove(); return }
+        let main = GateRun.mainBranch(plan.configuration, plan.repository)
+        try? verification.write(VerifiedResult(
+            ref: "refs/heads/" + main, base: record.base.hex, tree: tree.hex, verdict: .ready,
+            checkedAt: Date().timeIntervalSince1970,
+            targets: VerificationRecord.fingerprint(plan.configuration, environment: environment), hook: hook))
     }
 
     /// reference-transaction and pre-receive: lines `<old> <new> <ref>`.
@@ -172,14 +199,23 @@ public struct HookRunner {
         let configuration = try GateRun.configuration(repository, commits: commits)
         let main = GateRun.mainBranch(configuration, repository)
         var updates: [Update] = []
+        let verification = hook == "reference-transaction" ? VerificationRecord(repository: repository) : nil
+        let targets = VerificationRecord.fingerprint(configuration, environment: environment)
         for line in lines where line[2] == "refs/heads/" + main {
             guard let new = nonZero(line[1]) else { continue }  // deleting main brings nothing
-            let old = nonZero(line[0])
+            // git leaves the old value out (zeros) for update-ref, branch -f, rebase --abort: until
+            // the transaction commits, the ref itself still holds it.
+            let old = nonZero(line[0]) ?? (hook == "reference-transaction" ? try? repository.resolve(line[2]) : nil)
+            if old == new { continue }
+            let verified = old.flatMap { old in
+                (try? repository.treeID(of: new)).flatMap { verification?.take(ref: line[2], base: old, tree: $0, targets: targets) }
+            }
             let branch = hook == "pre-receive" ? nil : self.branch(at: new, except: main, in: repository)
             let verb = hook == "pre-receive" ? "push to" : "update of"
             let summary = "\(verb) \(main) " + (old.map { "\($0.short)..\(new.short)" } ?? "(created at \(new.short))")
                 + (branch.map { " (to \($0)'s tip)" } ?? "")
-            updates.append(Update(summary: summary, what: "\(line[2]) \(old?.short ?? "(new)")..\(new.short)", branch: branch) { inspector in
+            updates.append(Update(summary: summary, what: "\(line[2]) \(old?.short ?? "(new)")..\(new.short)", branch: branch,
+                                  verified: verified) { inspector in
                 try inspector.inspect(base: main, baseTip: old, branch: branch ?? new.short, head: new,
                                       includeWorkingTree: false, compareWithOtherBranches: false)
             })
@@ -187,8 +223,10 @@ public struct HookRunner {
         let afterRefusal: String
         if hook == "pre-receive" {
             afterRefusal = "The server refused the push; main is unchanged there."
+        } else if ["rebase-merge", "rebase-apply"].contains(where: { FileManager.default.fileExists(atPath: repository.gitDir + "/" + $0) }) {
+            afterRefusal = "\(main) was not moved; the rebase is still in progress: once the targets have the migrations, finish it with `git rebase --continue` (or give up with `git rebase --abort`)."
         } else if repository.workdir != nil, (try? repository.currentBranch()) == main {
-            afterRefusal = "\(main) was not moved. A refused fast-forward may already have updated this worktree's files: `git status` shows them, and `git reset --merge` puts them back."
+            afterRefusal = "\(main) was not moved. `git status` shows what the command left in this worktree: after a refused fast-forward, pull, reset, cherry-pick or revert, `git reset --merge` puts the files back; a refused commit leaves your changes staged."
         } else {
             afterRefusal = "\(main) was not moved."
         }
@@ -234,18 +272,108 @@ public struct HookRunner {
                     afterRefusal: "Nothing was pushed.")
     }
 
-    // MARK: post-merge
+    // MARK: After the fact: post-merge, post-commit, post-checkout, post-rewrite
 
-    /// Never blocks: names the merged branches whose worktrees `gitgate close` can now remove.
-    private func postMerge() -> Outcome {
+    /// Never blocks. Says loudly, and records like a skip, when main moved around the gate with
+    /// migrations a gated target lacks; after a merge, also names the merged branches whose
+    /// worktrees `gitgate close` can now remove.
+    private func afterTheFactOutcome() -> Outcome {
+        guard let repository = try? Inspector.openRepository(at: directory) else { return .allow }
+        var lines = noticeMainMoved(repository)
+        if hook == "post-merge" { lines += closeHints(repository) }
+        return Outcome(status: 0, message: lines.joined(separator: "\n"))
+    }
+
+    /// Compares main with where gitgate last saw it (`MainSeen`): what main brings since then is
+    /// checked like an update of main, and a miss is announced and recorded. The record moves on
+    /// to main's tip either way, so one move is reported once.
+    private func noticeMainMoved(_ repository: Repository) -> [String] {
+        let configuration: Configuration
+        do {
+            let commits = [try? repository.resolve("HEAD")].compactMap { $0 }
+            configuration = try GateRun.configuration(repository, commits: commits)
+        } catch {
+            return [style.yellow("gitgate: ⚠ cannot tell whether main moved around the gate: \(error); gitgate doctor helps")]
+        }
+        let main = GateRun.mainBranch(configuration, repository)
+        let ref = "refs/heads/" + main
+        guard let tip = try? repository.resolve(ref) else { return [] }
+        let seenRecord = MainSeen(repository: repository)
+        let seen = seenRecord.read()
+        if seen == tip { return [] }
+        // No record (installed before gitgate remembered main): from here on.
+        var lines = seen.map { noticeMove(repository, configuration, ref: ref, main: main, from: $0, to: tip) } ?? []
+        do { try seenRecord.write(tip) } catch { lines.append("gitgate: \(error)") }
+        return lines
+    }
+
+    private func noticeMove(_ repository: Repository, _ configuration: Configuration, ref: String, main: String,
+                            from seen: ObjectID, to tip: ObjectID) -> [String] {
+        let what = "\(ref) \(seen.short)..\(tip.short)"
+        let report: StatusReport
+        do {
+            let tree = try repository.treeID(of: tip)
+            // A result pre-merge-commit or pre-commit has just checked (installs without reference-transaction).
+            if VerificationRecord(repository: repository).take(ref: ref, base: seen, tree: tree,
+                    targets: VerificationRecord.fingerprint(configuration, environment: environment)) != nil {
+                return []
+            }
+            let inspection = try Inspector(repository: repository, configuration: configuration).inspect(
+                base: main, baseTip: seen, branch: main, head: tip, includeWorkingTree: false, compareWithOtherBranches: false)
+            if inspection.migrations.isEmpty && inspection.conflicts.isEmpty { return [] }
+            report = GateRun.evaluate(inspection, configuration: configuration, environment: environment)
+        } catch {
+            return bypassNotice(repository, main: main, what: what, migrations: [], reasons: ["\(error)"], couldNotCheck: true)
+        }
+        if report.verdict.decision == .ready { return [] }
+        // Moved on purpose, with a reason (GITGATE_SKIP on a route no pre-* hook saw): a skip, not a bypass.
+        if case .reason(let reason) = SkipRequest(environment: environment, hook: hook) {
+            let message = skipped(reason: reason, repository: repository, what: what,
+                                  migrations: report.inspection.migrations.map(\.path),
+                                  targets: configuration.gatedTargets.map(\.name)).message
+            return message.isEmpty ? [] : [message]
+        }
+        return bypassNotice(repository, main: main, what: what, migrations: report.inspection.migrations.map(\.path),
+                            reasons: report.verdict.reasons.map { "\($0)" }, couldNotCheck: report.verdict.decision == .error)
+    }
+
+    private func bypassNotice(_ repository: Repository, main: String, what: String, migrations: [String],
+                              reasons: [String], couldNotCheck: Bool) -> [String] {
+        var lines = [style.red(style.bold("gitgate: ⚠ \(main) MOVED AROUND THE GATE (\(what))")) + (couldNotCheck
+            ? ": no gitgate hook checked this update, and the gated targets cannot be checked now"
+            : ": no gitgate hook checked this update, and it brings migrations that are not safely on every gated target")]
+        lines += reasons.map { "  - \($0)" }
+        lines.append("  How: a git command run with another core.hooksPath, --no-verify where the reference-transaction hook is not installed, or a tool that runs no git hooks. The gate cannot undo it: apply the migrations now, or move \(main) back.")
+        let who = SkipLog.identity(repository: repository, environment: environment)
+        let log = SkipLog(repository: repository)
+        // The same command may already have recorded a skip with a reason (GITGATE_SKIP): once is enough.
+        if let last = (try? log.entries())?.last, last.kind != .bypass, last.who == who,
+           let date = last.date, Date().timeIntervalSince(date) < 120 {
+            return lines
+        }
+        let entry = SkipLog.Entry(when: SkipLog.timestamp(), who: who, hook: hook,
+                                  what: what + (migrations.isEmpty ? "" : ": " + migrations.joined(separator: ", ")),
+                                  reason: couldNotCheck ? "not checked by any hook, and the gated targets could not be checked afterwards"
+                                                        : "not checked by any hook; a gated target lacks the migrations",
+                                  kind: .bypass)
+        do {
+            try log.append(entry)
+            lines.append("gitgate:   recorded in \(log.path) (gitgate status and gitgate doctor show it)")
+        } catch {
+            lines.append("gitgate:   could not record it: \(error)")
+        }
+        return lines
+    }
+
+    /// After a merge into main: the merged branches whose worktrees `gitgate close` can now remove.
+    private func closeHints(_ repository: Repository) -> [String] {
         // --squash: nothing is committed yet (the pre-commit framework says so in a variable).
-        if arguments.first == "1" || environment["PRE_COMMIT_IS_SQUASH_MERGE"] == "1" { return .allow }
-        guard let repository = try? Inspector.openRepository(at: directory),
-              let head = try? repository.head() else { return .allow }
+        if arguments.first == "1" || environment["PRE_COMMIT_IS_SQUASH_MERGE"] == "1" { return [] }
+        guard let head = try? repository.head() else { return [] }
         let configuration = try? GateRun.configuration(repository, commits: [head])
         let main = configuration.map { GateRun.mainBranch($0, repository) }
             ?? (repository.branchExists("main") ? "main" : "master")
-        guard (try? repository.currentBranch()) == main else { return .allow }
+        guard (try? repository.currentBranch()) == main else { return [] }
         let before = try? repository.resolve("ORIG_HEAD")
         var lines: [String] = []
         for worktree in (try? repository.worktrees()) ?? [] {
@@ -255,7 +383,7 @@ public struct HookRunner {
             if let before, (try? repository.isAncestor(tip, of: before)) == true { continue }  // merged earlier
             lines.append("gitgate: \(branch) is merged into \(main). When you are done with its worktree (\(worktree.path)), clean up with: gitgate close \(branch)")
         }
-        return Outcome(status: 0, message: lines.joined(separator: "\n"))
+        return lines
     }
 
     // MARK: Messages

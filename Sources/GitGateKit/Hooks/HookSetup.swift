@@ -20,8 +20,14 @@ public enum HookSetup {
         public var referenceTransaction: Bool
     }
 
-    public static func install(at path: String, referenceTransaction: Bool = false,
+    /// - Parameter referenceTransaction: the backstop that gates every update of main; false
+    ///   (`--no-reference-transaction`) removes gitgate's, restoring a hook it chained.
+    public static func install(at path: String, referenceTransaction: Bool = true,
                                executable: String = HookInstaller.currentExecutable()) throws -> InstallResult {
+        // The hooks run exactly this file, whatever PATH or the environment say when git runs them.
+        guard executable.hasPrefix("/") else {
+            throw GitGateError(.io, "cannot tell where this gitgate binary is (\(executable)); run gitgate install with its absolute path, e.g. /usr/local/bin/gitgate install")
+        }
         let repository = try Inspector.openRepository(at: path)
         let configuration: Configuration?
         let main: String
@@ -38,10 +44,17 @@ public enum HookSetup {
         }
         let installer = HookInstaller(repository: repository, mainBranch: main, executable: executable)
         if let manager = try installer.hookManager() { return .managedElsewhere(manager) }
-        // Once opted in, reference-transaction stays: a plain re-run must not quietly ungate fast-forwards.
-        let gatesEveryUpdate = try referenceTransaction || installer.installed().contains { $0.hook == .referenceTransaction }
-        let hooks = repository.isBare ? Hook.server : Hook.standard + (gatesEveryUpdate ? [.referenceTransaction] : [])
-        let changes = try installer.install(hooks)
+        let gatesEveryUpdate = referenceTransaction && !repository.isBare
+        let hooks = repository.isBare ? Hook.server : Hook.standard.filter { $0 != .referenceTransaction || gatesEveryUpdate }
+        var changes = try installer.install(hooks)
+        if !repository.isBare && !gatesEveryUpdate {
+            changes += try installer.uninstall([.referenceTransaction])
+        }
+        if !repository.isBare {
+            // The post-* hooks notice main moving around the gate from here on.
+            let seen = MainSeen(repository: repository)
+            if seen.read() == nil, let tip = try? repository.resolve("refs/heads/" + main) { try seen.write(tip) }
+        }
         return .installed(Installed(directory: try installer.hooksDirectory().path, changes: changes, mainBranch: main,
                                     executable: executable, gatedTargets: configuration?.gatedTargets.map(\.name) ?? [],
                                     isBare: repository.isBare, referenceTransaction: gatesEveryUpdate))
@@ -52,6 +65,10 @@ public enum HookSetup {
         let repository = try Inspector.openRepository(at: path)
         // Uninstalling needs no configuration: a broken .gitgate must not keep the hooks in place.
         let installer = HookInstaller(repository: repository, mainBranch: "main")
-        return (try installer.hooksDirectory().path, try installer.uninstall())
+        let changes = try installer.uninstall()
+        // What the hooks remembered means nothing without them; the skip log stays.
+        MainSeen(repository: repository).remove()
+        VerificationRecord(repository: repository).remove()
+        return (try installer.hooksDirectory().path, changes)
     }
 }

@@ -1,10 +1,19 @@
 import Foundation
 import Git
 
-/// Every skip of the gate (`GITGATE_SKIP="reason"`), kept in the repository's common dir so
-/// `gitgate status` and `gitgate doctor` can show who skipped what, when and why.
+/// Every skip of the gate (`GITGATE_SKIP="reason"`), and every move of main around it that a
+/// post-* hook noticed, kept in the repository's common dir so `gitgate status` and
+/// `gitgate doctor` can show who skipped what, when and why.
 public struct SkipLog {
     public struct Entry: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable {
+            /// `GITGATE_SKIP="reason"` (or the push option): a decision someone made.
+            case skip
+            /// main moved with no gitgate hook checking it (`--no-verify`, `core.hooksPath`, a tool
+            /// that runs no hooks), noticed afterwards by a post-* hook.
+            case bypass
+        }
+
         /// ISO 8601, UTC.
         public var when: String
         public var who: String
@@ -12,16 +21,24 @@ public struct SkipLog {
         /// The update that went through unchecked: refs, commits, migrations.
         public var what: String
         public var reason: String
+        /// nil in lines written before there were kinds: those are skips.
+        public var kind: Kind?
 
-        public init(when: String, who: String, hook: String, what: String, reason: String) {
+        public init(when: String, who: String, hook: String, what: String, reason: String, kind: Kind = .skip) {
             self.when = when
             self.who = who
             self.hook = hook
             self.what = what
             self.reason = reason
+            self.kind = kind
         }
 
-        public var summary: String { "\(when) \(who) skipped \(hook) (\(what)): \(reason)" }
+        public var summary: String {
+            switch kind ?? .skip {
+            case .skip: return "\(when) \(who) skipped \(hook) (\(what)): \(reason)"
+            case .bypass: return "\(when) gate bypassed: \(what), noticed by \(hook) as \(who): \(reason)"
+            }
+        }
 
         public var date: Date? { ISO8601DateFormatter().date(from: when) }
     }

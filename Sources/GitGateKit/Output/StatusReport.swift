@@ -151,7 +151,9 @@ public struct StatusReport: Sendable {
         }
         if !skips.isEmpty {
             lines.append("")
-            lines.append(style.yellow("! The gate was skipped recently (GITGATE_SKIP; gitgate doctor lists more):"))
+            lines.append(style.yellow(skips.contains { $0.kind == .bypass }
+                ? "! The gate was skipped or bypassed recently (gitgate doctor lists more):"
+                : "! The gate was skipped recently (GITGATE_SKIP; gitgate doctor lists more):"))
             for skip in skips { lines.append("  \(skip.summary)") }
         }
         return lines.joined(separator: "\n")

@@ -54,8 +54,12 @@ public struct Diagnosis: Sendable {
             } else {
                 let stale = installed.filter { !$0.current }.map(\.hook.rawValue)
                 let names = installed.map(\.hook.rawValue).joined(separator: ", ")
-                items.append(Item(name: "hooks", status: stale.isEmpty ? .ok : .warning,
-                                  detail: stale.isEmpty ? names : "\(names); \(stale.joined(separator: ", ")) call another gitgate or an old template: run gitgate install again"))
+                var problems = stale.isEmpty ? [] : ["\(stale.joined(separator: ", ")) call another gitgate or an old template: run gitgate install again"]
+                if !repository.isBare, !installed.contains(where: { $0.hook == .referenceTransaction }) {
+                    problems.append("reference-transaction is not installed, so fast-forwards, rebases, resets, cherry-picks, branch -f and update-ref move \(main) unchecked: run gitgate install")
+                }
+                items.append(Item(name: "hooks", status: problems.isEmpty ? .ok : .warning,
+                                  detail: ([names] + problems).joined(separator: "; ")))
             }
         } catch {
             items.append(Item(name: "main branch", status: .problem, detail: "\(error)"))
@@ -69,7 +73,7 @@ public struct Diagnosis: Sendable {
             items.append(probe(target, ledger: configuration.ledger, folder: configuration.migrations, environment: environment))
         }
         for skip in (try? SkipLog(repository: repository).entries().suffix(5)) ?? [] {
-            items.append(Item(name: "skipped gate", status: .warning, detail: skip.summary))
+            items.append(Item(name: skip.kind == .bypass ? "bypassed gate" : "skipped gate", status: .warning, detail: skip.summary))
         }
         return Diagnosis(items: items)
     }

@@ -7,13 +7,15 @@ struct HookCommand: ParsableCommand {
         commandName: "hook",
         abstract: "Run one of gitgate's git hooks (the installed hook scripts and hook managers call this).",
         discussion: """
-        NAME is pre-merge-commit, pre-commit, reference-transaction, pre-push, post-merge or \
-        pre-receive; ARGS are the arguments git gave the hook, and stdin is passed on as git wrote it. \
-        Each checks by itself whether the update touches main (other updates exit 0 at once), finds \
-        the migrations it would bring into main, and checks them against every gated target.
+        NAME is pre-merge-commit, pre-commit, reference-transaction, pre-push, pre-receive, \
+        post-merge, post-commit, post-checkout or post-rewrite; ARGS are the arguments git gave the \
+        hook, and stdin is passed on as git wrote it. Each checks by itself whether the update touches \
+        main (other updates exit 0 at once), finds the migrations it would bring into main, and checks \
+        them against every gated target.
 
         Exit status: 0 allowed, 1 refused, 2 could not check (refused too: the gate fails closed), \
-        64 unknown hook. post-merge never refuses: it prints the gitgate close hint.
+        64 unknown hook. The post-* hooks never refuse: they notice main moving around the gate (said \
+        and recorded in the skip log), and post-merge prints the gitgate close hint.
 
         GITGATE_SKIP="reason" lets one update through: announced, and recorded for gitgate status \
         and gitgate doctor. An empty reason is refused. On a server, pushers use \

@@ -7,10 +7,14 @@ struct Install: ParsableCommand {
         abstract: "Install the git hooks that refuse merges into main until every gated target has their migrations.",
         discussion: """
         Run it once, from any worktree: the hooks go where git runs them for every worktree (the \
-        repository's hooks folder, or an absolute core.hooksPath). Installed: pre-merge-commit and \
-        pre-commit (merges and commits on main), pre-push (pushes to the remote's main), post-merge \
-        (the gitgate close hint). With --reference-transaction, every other update of main is gated \
-        too: fast-forwards, git branch -f, git update-ref, a rebase finishing.
+        repository's hooks folder, or an absolute core.hooksPath), and call this gitgate binary by its \
+        absolute path (the environment cannot swap it; run install again after moving gitgate). \
+        reference-transaction refuses every update of main that brings migrations a gated target \
+        lacks, whatever the command: merges, pull, rebase, reset, cherry-pick, revert, branch -f, \
+        update-ref, commits. pre-merge-commit and pre-commit refuse merges and commits on main before \
+        they are made (the database is asked once per merge), pre-push guards the remote's main, and \
+        post-merge, post-commit, post-checkout and post-rewrite notice main moving around the gate \
+        (a tool that runs no hooks, core.hooksPath), say so and record it.
 
         A hook that was already there is kept as <hook>.gitgate-chained, runs first, and its refusal \
         stands; gitgate uninstall puts it back. Running install again changes nothing. When husky, \
@@ -23,8 +27,9 @@ struct Install: ParsableCommand {
 
     @OptionGroup var location: LocationOptions
 
-    @Flag(help: "Also gate fast-forwards and every other update of main (a reference-transaction hook).")
-    var referenceTransaction = false
+    @Flag(inversion: .prefixedNo,
+          help: "Gate every update of main with a reference-transaction hook (the default). --no-reference-transaction leaves fast-forwards, rebases, resets, cherry-picks, reverts, branch -f, update-ref and --no-verify commits unchecked.")
+    var referenceTransaction = true
 
     func run() throws {
         switch try HookSetup.install(at: location.path, referenceTransaction: referenceTransaction) {
@@ -45,7 +50,7 @@ struct Install: ParsableCommand {
                 ? "No gated target yet: updates of \(result.mainBranch) that bring migrations are refused until .gitgate has one (see gitgate doctor)."
                 : "Updates of \(result.mainBranch) now wait for: \(targets.joined(separator: ", ")).")
             if !result.isBare && !result.referenceTransaction {
-                Console.out("Fast-forwards, git branch -f and git update-ref are not gated: add them with gitgate install --reference-transaction.")
+                Console.out("Without reference-transaction, fast-forwards, pulls, rebases, resets, cherry-picks, reverts, git branch -f, git update-ref and git commit --no-verify move \(result.mainBranch) unchecked: the post-* hooks only notice afterwards (and record it). Run gitgate install to gate them again.")
             }
             Console.out(result.isBare
                 ? "Pushers skip once with git push -o gitgate-skip=\"why\" (set receive.advertisePushOptions=true); every skip is recorded."
