@@ -32,6 +32,7 @@ struct Gitgate: ParsableCommand {
             Lint.self,
             Apply.self,
             Record.self,
+            BaselineCommand.self,
             Close.self,
             Install.self,
             Uninstall.self,

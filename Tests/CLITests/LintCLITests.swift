@@ -141,12 +141,12 @@ struct LintCLITests {
         try connection.execute("UPDATE pg_class SET reltuples = 250000 WHERE oid = 'events'::regclass")
 
         let repo = try TestRepository()
-        try repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tlargeTableRows = 200000\n",
+        // The target is policy (main's .gitgate); where it is comes from the environment.
+        try repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tlargeTableRows = 200000\n[gitgate \"production\"]\n\turl = env:GG_LINT_URL\n",
                               "migrations/README": "migrations\n"], message: "Setup")
-        try repo.git("config", "gitgate.production.url", conninfo)
         try repo.write("change.sql", "CREATE INDEX events_kind ON events (kind);\n")
         let result = try GitGateBinary.run(["lint", "--target", "production", "--format", "json", "change.sql"],
-                                           in: repo.path, environment: repo.environment)
+                                           in: repo.path, environment: repo.environment, extra: ["GG_LINT_URL": conninfo])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout.contains("\"severity\": \"error\""))
         #expect(result.stdout.contains("gitgate.largeTableRows = 200000"))

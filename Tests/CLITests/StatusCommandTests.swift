@@ -59,9 +59,10 @@ import TestSupport
     @Test func withoutATargetItStillReports() throws {
         let (repo, worktree) = try project(target: nil)
         let result = try GitGateBinary.run(["status"], in: worktree, environment: repo.environment)
-        #expect(result.status == 0)
+        // It reports the branch's migrations, and blocks as the hooks would: nothing can confirm them.
+        #expect(result.status == 1)
         #expect(result.stdout.contains("002_security_detections.sql"))
-        #expect(result.stdout.contains("no target gates"))
+        #expect(result.stdout.contains("no gated target is configured"), "\(result.stdout)")
     }
 
     @Test func errorsAreOneLineWithExitTwo() throws {
@@ -106,6 +107,13 @@ import TestSupport
         let refused = try GitGateBinary.run(["init", "--force", "--production", "postgresql://u:pw@h/db"], in: repo.path, environment: repo.environment)
         #expect(refused.status == 64)
         #expect(!refused.output.contains("pw@"))
+
+        // Not committed yet: the gate reads main's .gitgate, and doctor says to commit it.
+        let uncommitted = try GitGateBinary.run(["doctor"], in: repo.path, environment: repo.environment)
+        #expect(uncommitted.status == 2, "\(uncommitted.output)")
+        #expect(uncommitted.stdout.contains(".gitgate is not committed on main"), "\(uncommitted.stdout)")
+        try repo.git("add", ".gitgate")
+        try repo.commit("gitgate", all: false)
 
         // The target's variable is unset: doctor names the problem and exits 2.
         let doctor = try GitGateBinary.run(["doctor"], in: repo.path, environment: repo.environment)

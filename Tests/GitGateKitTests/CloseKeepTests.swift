@@ -121,19 +121,17 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: worktree))
     }
 
-    @Test func anUnreadableGitgateOnMainKeepsEverythingAndSaysWhy() throws {
+    @Test func anUnreadableGitgateOnMainStopsCloseWithNothingTouched() throws {
         let fixture = try CloseFixture(conninfo: nil)
         let worktree = try fixture.feature("feature")
         try fixture.merge("feature", .mergeCommit)
         try fixture.repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tcloseDiscrad = *\n"], message: "A typo on main")
         try fixture.repo.write("build.log", "ok\n", in: worktree)
 
-        let run = try fixture.close(CloseOptions(yes: true), at: worktree)
-        let entry = try #require(run.summary.entries.first)
-        #expect(entry.action == .closed, "\(run.said)")
-        #expect(entry.candidate.notes.contains { $0.hasPrefix("main's .gitgate could not be read (") && $0.hasSuffix("so no closeDiscard glob applies: every ignored file is kept") })
-        let kept = try #require(entry.kept)
-        #expect(try String(contentsOfFile: kept.folder + "/build.log", encoding: .utf8) == "ok\n")
+        // The policy (closeDiscard included) is main's: unreadable, close cannot know what may go.
+        let error = try #require(throws: GitGateError.self) { try fixture.close(CloseOptions(yes: true), at: worktree) }
+        #expect(error.message.hasPrefix("main's .gitgate: unknown key gitgate.closediscrad"), "\(error.message)")
+        #expect(try String(contentsOfFile: worktree + "/build.log", encoding: .utf8) == "ok\n")
     }
 
     @Test func discardIgnoredDeletesThemAndKeepsNoFolder() throws {

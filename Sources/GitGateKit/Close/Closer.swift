@@ -18,8 +18,6 @@ public final class Closer: Sendable {
     let environment: [String: String]
     /// `closeDiscard` globs from `.gitgate` as committed on main: the ignored files close deletes.
     public let closeDiscard: [String]
-    /// Why main's `.gitgate` could not be read for `closeDiscard` (then every ignored file is kept).
-    let closeDiscardProblem: String?
 
     public init(at path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let here = try Inspector.openRepository(at: path)
@@ -34,18 +32,9 @@ public final class Closer: Sendable {
         invokedAt = canonical(path)
         invokedRepository = here
         self.environment = environment
-        // What to throw away is main's decision. Failing to read it only means keeping more.
-        var problem: String?
-        var globs: [String] = []
-        if let mainTip = try? repository.resolve("refs/heads/" + mainBranch) {
-            do {
-                globs = try Configuration.load(from: repository, committedIn: [mainTip]).closeDiscard
-            } catch {
-                problem = "\(mainBranch)'s \(Configuration.fileName) could not be read (\(error)), so no closeDiscard glob applies: every ignored file is kept"
-            }
-        }
-        closeDiscard = globs
-        closeDiscardProblem = problem
+        // What to throw away is main's decision: the configuration is main's policy already
+        // (an unreadable one stops close above, with nothing touched).
+        closeDiscard = configuration.closeDiscard
     }
 
     // MARK: Choosing what to close
@@ -163,7 +152,6 @@ public final class Closer: Sendable {
 
         if let branch { candidate.afterwards += remoteBranchSteps(branch) }
         if branch == nil { candidate.notes.append("its HEAD is detached: there is no branch to delete") }
-        if let closeDiscardProblem, !candidate.ignored.isEmpty { candidate.notes.append(closeDiscardProblem) }
         return candidate
     }
 

@@ -18,7 +18,13 @@ public enum UpdateCheck {
         let baseName = ref.map(\.branchShortName) ?? base ?? "(nothing)"
         let inspection = try inspector.inspect(base: baseName, baseTip: baseID, branch: head, head: headID,
                                                includeWorkingTree: false, compareWithOtherBranches: false)
-        return GateRun.evaluate(inspection, configuration: configuration, environment: environment)
+        var report = GateRun.evaluate(inspection, configuration: configuration, environment: environment)
+        // The first check of a repository's history (no base): a database adopted late lacks only
+        // ledger rows, not migrations. Say how to adopt it rather than only listing history.
+        if baseID == nil, report.verdict.decision == .blocked, inspection.migrations.count > 1 {
+            report.verdict.reasons.append("this is the first check of this history (no base), so every migration counts as new; if the database already has them, adopt it once with: gitgate baseline --target \(configuration.gatedTargets.first?.name ?? "TARGET")")
+        }
+        return report
     }
 
     static func commit(_ rev: String, in repository: Repository, role: String) throws -> ObjectID {

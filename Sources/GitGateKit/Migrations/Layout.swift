@@ -276,6 +276,11 @@ extension Data {
         return result.map { (range: $0.0, number: $0.1) }
     }
 
+    /// The lines a layout's marker reader recognises: its value for each, with the line's number and first byte.
+    func markers<T>(_ read: (String) -> T?) -> [(value: T, line: Int, start: Int)] {
+        lineRanges().compactMap { range, number in read(text(range)).map { ($0, number, range.lowerBound) } }
+    }
+
     func text(_ range: Range<Int>) -> String {
         String(decoding: self[(startIndex + range.lowerBound)..<(startIndex + range.upperBound)], as: UTF8.self)
     }

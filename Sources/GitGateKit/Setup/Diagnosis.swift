@@ -17,6 +17,28 @@ public struct Diagnosis: Sendable {
     /// No problem found (warnings allowed).
     public var healthy: Bool { !items.contains { $0.status == .problem } }
 
+    /// Every migration on main that a gated target lacks: one that reached main around the gate,
+    /// or a database adopted late (then `gitgate baseline` records what it already has).
+    static func mainAgainstTargets(_ inspector: Inspector, _ configuration: Configuration,
+                                   _ environment: [String: String]) -> Item {
+        guard let main = try? inspector.mainBranch(), let inspection = try? inspector.inspectWorktree(branch: main) else {
+            return Item(name: "main vs targets", status: .warning, detail: "main's migrations could not be read")
+        }
+        let report = StatusService.evaluate(inspection, configuration: configuration, environment: environment)
+        let lacking = inspection.migrations.filter { migration in
+            report.checks.filter(\.gate).contains { $0.states?[migration.version].map { !$0.state.passes } ?? false }
+        }
+        if report.verdict.decision == .error {
+            return Item(name: "main vs targets", status: .problem, detail: report.verdict.reasons.first ?? "could not check")
+        }
+        guard !lacking.isEmpty else {
+            return Item(name: "main vs targets", status: .ok, detail: "every gated target has all \(inspection.migrations.count) of \(main)'s migrations")
+        }
+        let names = lacking.prefix(3).map(\.path).joined(separator: ", ") + (lacking.count > 3 ? ", and \(lacking.count - 3) more" : "")
+        return Item(name: "main vs targets", status: .problem,
+                    detail: "\(lacking.count) of \(main)'s migrations are not on every gated target (\(names)); apply them from \(main) (gitgate apply), or, if the database already has them, adopt it with gitgate baseline")
+    }
+
     public static func run(at path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Diagnosis {
         var items: [Item] = [
             Item(name: "gitgate", status: .info, detail: GitGateVersion.string),
@@ -35,8 +57,23 @@ public struct Diagnosis: Sendable {
         let configuration: Configuration
         do {
             configuration = try Configuration.load(from: repository)
-            let source = configuration.hasFile ? ".gitgate" : "no .gitgate (defaults; run gitgate init)"
-            items.append(Item(name: "configuration", status: configuration.hasFile ? .ok : .warning, detail: source))
+            switch configuration.policy {
+            case .main(let branch, let commit):
+                var detail = "\(branch)'s .gitgate (at \(commit.prefix(7)))"
+                if configuration.pendingPolicyChange { detail += "; the .gitgate here differs: its changes take effect when merged" }
+                items.append(Item(name: "configuration", status: .ok, detail: detail))
+            case .missingOnMain(let branch):
+                // Without a policy on main the hooks block every migration: say how to fix it.
+                items.append(Item(name: "configuration", status: .problem, detail: configuration.hasFile
+                    ? ".gitgate is not committed on \(branch), and the gate reads only \(branch)'s: commit it there (git add .gitgate && git commit)"
+                    : "no .gitgate on \(branch) (defaults): run gitgate init, then commit .gitgate on \(branch)"))
+            case .worktree:
+                let source = configuration.hasFile ? ".gitgate" : "no .gitgate (defaults; run gitgate init)"
+                items.append(Item(name: "configuration", status: configuration.hasFile ? .ok : .warning, detail: source))
+            }
+            for key in configuration.ignoredOverrides {
+                items.append(Item(name: "configuration", status: .warning, detail: "git config sets \(key), which only the main branch's .gitgate decides: it is ignored; remove it (git config --unset \(key))"))
+            }
         } catch {
             items.append(Item(name: "configuration", status: .problem, detail: "\(error)"))
             return Diagnosis(items: items)
@@ -72,6 +109,7 @@ public struct Diagnosis: Sendable {
         for target in configuration.targets {
             items.append(probe(target, ledger: configuration.ledger, folder: configuration.migrations, environment: environment))
         }
+        if !configuration.gatedTargets.isEmpty { items.append(mainAgainstTargets(inspector, configuration, environment)) }
         for skip in (try? SkipLog(repository: repository).entries().suffix(5)) ?? [] {
             items.append(Item(name: skip.kind == .bypass ? "bypassed gate" : "skipped gate", status: .warning, detail: skip.summary))
         }

@@ -20,21 +20,20 @@ struct DbmateLayout: LayoutRules {
     func recognizes(_ contents: Data) -> Bool { !markers(in: contents).isEmpty }
 
     /// `^--\s*migrate:(up|down)(\s*$|\s+\S+)` per line, as dbmate matches it.
+
     private func markers(in contents: Data) -> [(direction: String, line: Int, start: Int, options: String)] {
-        var found: [(String, Int, Int, String)] = []
-        for (range, number) in contents.lineRanges() {
-            let line = contents.text(range)
-            guard line.hasPrefix("--") else { continue }
+        contents.markers { line -> (String, String)? in
+            guard line.hasPrefix("--") else { return nil }
             let rest = line.dropFirst(2).drop { $0 == " " || $0 == "\t" }
-            guard rest.hasPrefix("migrate:") else { continue }
+            guard rest.hasPrefix("migrate:") else { return nil }
             let word = rest.dropFirst("migrate:".count)
             for direction in ["up", "down"] where word.hasPrefix(direction) {
                 let after = word.dropFirst(direction.count)
                 guard after.isEmpty || after.first == " " || after.first == "\t" else { continue }
-                found.append((direction, number, range.lowerBound, after.trimmingCharacters(in: .whitespaces)))
+                return (direction, after.trimmingCharacters(in: .whitespaces))
             }
-        }
-        return found.map { (direction: $0.0, line: $0.1, start: $0.2, options: $0.3) }
+            return nil
+        }.map { (direction: $0.value.0, line: $0.line, start: $0.start, options: $0.value.1) }
     }
 
     func parts(of file: MigrationFile, contents: Data, sibling: (String) -> Data?) -> Result<[MigrationPart], LayoutProblem> {

@@ -19,13 +19,11 @@ struct GooseLayout: LayoutRules {
     }
 
     private func annotations(in contents: Data) -> [(keyword: String, line: Int, start: Int)] {
-        contents.lineRanges().compactMap { range, number in
-            let line = contents.text(range)
+        contents.markers { line -> String? in
             guard line.hasPrefix("-- +goose ") else { return nil }
-            let keyword = line.dropFirst("-- +goose ".count).trimmingCharacters(in: .whitespaces).lowercased()
+            return line.dropFirst("-- +goose ".count).trimmingCharacters(in: .whitespaces).lowercased()
                 .split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            return (keyword, number, range.lowerBound)
-        }
+        }.map { (keyword: $0.value, line: $0.line, start: $0.start) }
     }
 
     func parts(of file: MigrationFile, contents: Data, sibling: (String) -> Data?) -> Result<[MigrationPart], LayoutProblem> {
