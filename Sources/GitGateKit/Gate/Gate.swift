@@ -46,6 +46,8 @@ public enum Gate {
                         break
                     case .appliedByHand:
                         notes.append("\(check.target): \(migration.path) was applied by hand (\(status.detail)); record it with: gitgate record \(migration.version) --target \(check.target)")
+                    case .pending where status.cause == .unprovable:
+                        reasons.append("\(check.target): \(migration.path) cannot be confirmed in the catalog (\(status.detail)); apply it with: gitgate apply --target \(check.target), or, if it was run by hand, record it with: gitgate record \(migration.version) --target \(check.target) --unverified --reason \"…\"")
                     case .pending:
                         reasons.append("\(check.target): \(migration.path) is not applied; apply it with: gitgate apply --target \(check.target)")
                     case .modified:

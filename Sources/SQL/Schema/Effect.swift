@@ -52,6 +52,8 @@ public struct Effect: Hashable, Sendable {
         case routine(language: String?, isProcedure: Bool)
         /// Any other ALTER TABLE subcommand, by PostgreSQL's name without `AT_`, e.g. `SetTableSpace`.
         case tableCommand(String)
+        /// INSERT … VALUES: the rows, with the values that are literals.
+        case rows(InsertedRows)
     }
 
     public enum ColumnChange: Hashable, Sendable {
