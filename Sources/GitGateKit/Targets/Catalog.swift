@@ -21,8 +21,10 @@ enum Catalog {
         // branch taken, so a probe of another kind never has its text read as an array.
         return """
         SELECT q.i - 1, CASE WHEN q.kind = 'row-keys' THEN pg_catalog.split_part(q.detail, '/', 1) = pg_catalog.split_part(q.detail, '/', 2)
-          ELSE q.present END, q.detail
-        FROM (SELECT p.i, p.kind, CASE p.kind
+          ELSE q.present END, CASE WHEN q.kind = 'column-type' AND NOT q.present THEN (SELECT pg_catalog.format_type(atttypid, atttypmod)
+            FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(q.a) AND attname = q.b AND attnum > 0 AND NOT attisdropped)
+          ELSE q.detail END
+        FROM (SELECT p.i, p.kind, p.a, p.b, CASE p.kind
           WHEN 'schema' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = p.a)
           WHEN 'relation' THEN pg_catalog.to_regclass(p.a) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index
             WHERE indexrelid = pg_catalog.to_regclass(p.a) AND NOT indisvalid)
@@ -97,11 +99,7 @@ enum Catalog {
           WHEN 'enum-labels' THEN ARRAY(SELECT enumlabel::pg_catalog.text FROM pg_catalog.pg_enum
             WHERE enumtypid = pg_catalog.to_regtype(p.a) AND enumlabel::pg_catalog.text = ANY (p.d::pg_catalog.text[])
             ORDER BY enumsortorder) = p.d::pg_catalog.text[]
-        END AS present, CASE p.kind
-          WHEN 'column-type' THEN (SELECT pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute
-            WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped)
-          WHEN 'row-keys' THEN (\(rowLookup))
-        END AS detail
+        END AS present, CASE p.kind WHEN 'row-keys' THEN (\(rowLookup)) END AS detail
         FROM ROWS FROM (pg_catalog.unnest(\(kinds)::pg_catalog.text[]), pg_catalog.unnest(\(names)::pg_catalog.text[]),
                         pg_catalog.unnest(\(members)::pg_catalog.text[]), pg_catalog.unnest(\(expected)::pg_catalog.text[]),
                         pg_catalog.unnest(\(extras)::pg_catalog.text[])) WITH ORDINALITY AS p(kind, a, b, c, d, i)) q
