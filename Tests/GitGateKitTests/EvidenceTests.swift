@@ -59,6 +59,14 @@ private let evidenceCases: [EvidenceCase] = [
     EvidenceCase(proof: .commentText, base: "CREATE TABLE orders (id int);",
                  sql: "COMMENT ON COLUMN orders.id IS 'it''s the key';", line: 1,
                  different: "SELECT 1;", says: "the comment on column orders.id is not 'it's the key'"),
+    EvidenceCase(proof: .functionBody, base: "",
+                 sql: "CREATE OR REPLACE FUNCTION add_one(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;", line: 1,
+                 different: "CREATE OR REPLACE FUNCTION add_one(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 2 $$;",
+                 says: "function add_one(pg_catalog.int4) has another body than the migration's"),
+    EvidenceCase(proof: .privilege, base: "CREATE TABLE orders (id int); CREATE SEQUENCE orders_seq; CREATE SCHEMA reports; DO $$ BEGIN CREATE ROLE evidence_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+                 sql: "GRANT SELECT, INSERT ON orders TO evidence_reader;\nGRANT USAGE ON SEQUENCE orders_seq TO evidence_reader;\nGRANT USAGE ON SCHEMA reports TO evidence_reader;", line: 1,
+                 different: "GRANT SELECT ON orders TO evidence_reader; GRANT USAGE ON SEQUENCE orders_seq TO evidence_reader; GRANT USAGE ON SCHEMA reports TO evidence_reader;",
+                 says: "role evidence_reader does not have INSERT on table orders"),
     EvidenceCase(proof: .enumLabelOrder, base: "", sql: "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');", line: 1,
                  different: "CREATE TYPE mood AS ENUM ('happy', 'ok', 'sad');",
                  says: "type mood does not have the labels 'sad', 'ok', 'happy' in this order"),
@@ -108,6 +116,8 @@ private let evidenceCases: [EvidenceCase] = [
         ("SELECT pg_catalog.setval('orders_seq', 10);", "select"),
         ("ALTER TABLE orders ADD CHECK (id > 0);", "unnamed"),
         ("GRANT SELECT ON orders TO PUBLIC;", "not-compared"),
+        ("GRANT SELECT (id) ON orders TO postgres;", "not-compared"),
+        ("REVOKE SELECT ON orders FROM postgres;", "not-compared"),
     ])
     func aStatementTheCatalogCannotShowKeepsTheMigrationPending(statement: String, code: String) throws {
         let db = try TestDatabase.conninfo()

@@ -315,6 +315,8 @@ private func name(_ name: String, in schema: String? = nil) -> QualifiedName {
         Example("GRANT SELECT ON ALL TABLES IN SCHEMA s TO r",
                 Effect(.grant, .other("all tables in schema s"), detail: .privileges(["select"], grantees: ["r"]))),
         Example("GRANT admin TO joe", Effect(.grant, .role("admin"), detail: .privileges([], grantees: ["joe"]))),
+        Example("GRANT SELECT (a, b), UPDATE ON t TO joe",
+                Effect(.grant, .table(name("t")), detail: .privileges(["select (a, b)", "update"], grantees: ["joe"]))),
     ])
     func grants(_ example: Example) throws {
         #expect(try effects(example.sql) == example.effects)
@@ -323,9 +325,10 @@ private func name(_ name: String, in schema: String? = nil) -> QualifiedName {
     @Test(arguments: [
         Example("CREATE FUNCTION s.f(a int, OUT b text, VARIADIC c text[]) RETURNS record LANGUAGE sql AS 'select 1'",
                 Effect(.create, .function(name("f", in: "s"), arguments: ["pg_catalog.int4", "text[]"]),
-                       detail: .routine(language: "sql", isProcedure: false))),
+                       detail: .routine(language: "sql", isProcedure: false, body: "select 1"))),
         Example("CREATE OR REPLACE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DROP TABLE x; RETURN NEW; END $$",
-                Effect(.createOrReplace, .function(name("f"), arguments: []), detail: .routine(language: "plpgsql", isProcedure: false))),
+                Effect(.createOrReplace, .function(name("f"), arguments: []), detail: .routine(language: "plpgsql", isProcedure: false,
+                                                                                           body: " BEGIN DROP TABLE x; RETURN NEW; END "))),
         Example("CREATE PROCEDURE p(x int) LANGUAGE sql BEGIN ATOMIC DELETE FROM t; TRUNCATE u; END",
                 Effect(.create, .function(name("p"), arguments: ["pg_catalog.int4"]), detail: .routine(language: "sql", isProcedure: true))),
         Example("CREATE AGGREGATE agg (int) (SFUNC = f, STYPE = int)", Effect(.create, .function(name("agg"), arguments: nil))),

@@ -96,6 +96,17 @@ enum Catalog {
               WHERE tgrelid = pg_catalog.to_regclass(p.a) AND tgname = p.b
                 AND pg_catalog.obj_description(oid, 'pg_trigger') IS NOT DISTINCT FROM p.c)
           END
+          WHEN 'function-body' THEN (SELECT prosrc FROM pg_catalog.pg_proc WHERE oid = pg_catalog.to_regprocedure(p.a)) = p.c
+          WHEN 'privilege' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p.b AND CASE p.d
+            WHEN 'table' THEN pg_catalog.to_regclass(p.a) IS NOT NULL
+              AND pg_catalog.has_table_privilege(r.oid, pg_catalog.to_regclass(p.a), p.c)
+            WHEN 'sequence' THEN (SELECT relkind FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass(p.a)) = 'S'
+              AND pg_catalog.has_sequence_privilege(r.oid, pg_catalog.to_regclass(p.a), p.c)
+            WHEN 'schema' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
+              WHERE n.nspname = p.a AND pg_catalog.has_schema_privilege(r.oid, n.oid, p.c))
+            WHEN 'function' THEN pg_catalog.to_regprocedure(p.a) IS NOT NULL
+              AND pg_catalog.has_function_privilege(r.oid, pg_catalog.to_regprocedure(p.a), p.c)
+          END)
           WHEN 'enum-labels' THEN ARRAY(SELECT enumlabel::pg_catalog.text FROM pg_catalog.pg_enum
             WHERE enumtypid = pg_catalog.to_regtype(p.a) AND enumlabel::pg_catalog.text = ANY (p.d::pg_catalog.text[])
             ORDER BY enumsortorder) = p.d::pg_catalog.text[]

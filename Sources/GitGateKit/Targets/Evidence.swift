@@ -18,6 +18,10 @@ public enum Proof: String, Sendable, Hashable, Codable, CaseIterable {
     case enumLabelOrder = "enum-label-order"
     /// Every row of `INSERT … VALUES` is found by its primary or unique key.
     case rowKeys = "row-keys"
+    /// The function's body is the one given (pg_proc.prosrc).
+    case functionBody = "function-body"
+    /// The grantee holds the privilege (has_table_privilege and its kin).
+    case privilege
 }
 
 /// Why the catalog cannot show a statement's effect. A migration with one such statement is

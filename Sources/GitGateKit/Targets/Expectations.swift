@@ -10,10 +10,11 @@ struct Probe: Hashable, Sendable {
         case constraintDefinition = "constraint-def", constraintColumns = "constraint-columns"
         case constraintValid = "constraint-valid", checkCount = "check-count"
         case indexDefinition = "index-def", comment, enumLabels = "enum-labels", rowKeys = "row-keys"
+        case functionBody = "function-body", privilege
 
         /// Facts about the current state of one thing: a later statement saying otherwise replaces
-        /// them. Row lookups instead add up, one per INSERT.
-        var replaces: Bool { self != .rowKeys }
+        /// them. Row lookups and privileges instead add up.
+        var replaces: Bool { self != .rowKeys && self != .privilege }
     }
 
     var kind: Kind
@@ -220,7 +221,7 @@ enum Expectations {
         case .updateRows: return ([], .dataChange("UPDATE"))
         case .deleteRows: return ([], .dataChange("DELETE"))
         case .truncate: return ([], .dataChange("TRUNCATE"))
-        case .grant: return ([], .notCompared("GRANT on \(effect.object)"))
+        case .grant: return grant(effect)
         case .revoke: return ([], .notCompared("REVOKE on \(effect.object)"))
         case .other: return ([], .notCompared("\(statement) of \(effect.object)"))
         }
@@ -315,6 +316,12 @@ enum Expectations {
                                 label: described, proof: .indexDefinition,
                                 mismatch: "no valid \(described)" + (index.isPartial ? " with a WHERE clause" : ""),
                                 owner: exists?.identity))
+        case (.function(let name, let arguments?), .routine(_, _, let body?)):
+            let signature = quoted(name) + "(" + arguments.joined(separator: ", ") + ")"
+            let shown = "function \(name)(\(arguments.joined(separator: ", ")))"
+            probes.append(Probe(kind: .functionBody, name: signature, member: nil, expected: body, present: true,
+                                label: "body of \(shown)", proof: .functionBody,
+                                mismatch: "\(shown) has another body than the migration's", owner: exists?.identity))
         case (.type(let type), .enumValues(let labels)) where !labels.isEmpty:
             probes.append(Probe(kind: .enumLabels, name: quoted(type), member: nil, extra: arrayBody(labels), present: true,
                                 label: "labels of type \(type)", proof: .enumLabelOrder,
@@ -322,6 +329,48 @@ enum Expectations {
                                 owner: exists?.identity))
         default:
             if exists == nil { return ([], .notCompared("CREATE \(effect.object)")) }
+        }
+        return (probes, nil)
+    }
+
+    /// Privileges a GRANT may give, by the object's kind; ALL is all of them.
+    private static let grantable: [String: [String]] = [
+        "table": ["select", "insert", "update", "delete", "truncate", "references", "trigger"],
+        "sequence": ["usage", "select", "update"],
+        "schema": ["usage", "create"],
+        "function": ["execute"],
+    ]
+
+    /// `GRANT p ON object TO role`: has_*_privilege(role, object, p) for each privilege and named
+    /// role. PUBLIC, CURRENT_USER and column lists are not compared.
+    private static func grant(_ effect: Effect) -> ([Probe], UnprovableReason?) {
+        guard case .privileges(let privileges, let grantees) = effect.detail else { return ([], .notCompared("GRANT")) }
+        let target: (name: String, kind: String)
+        switch effect.object {
+        case .table(let name), .view(let name), .materializedView(let name): target = (quoted(name), "table")
+        case .sequence(let name): target = (quoted(name), "sequence")
+        case .schema(let name): target = (name, "schema")
+        case .function(let name, let arguments?): target = (quoted(name) + "(" + arguments.joined(separator: ", ") + ")", "function")
+        default: return ([], .notCompared("GRANT on \(effect.object)"))
+        }
+        let allowed = grantable[target.kind] ?? []
+        let asked = privileges.isEmpty ? allowed : privileges
+        guard !grantees.isEmpty, asked.allSatisfy(allowed.contains) else {
+            return ([], .notCompared("GRANT \(privileges.joined(separator: ", ")) on \(effect.object)"))
+        }
+        if let special = grantees.first(where: { ["public", "current_user", "current_role", "session_user"].contains($0) }) {
+            return ([], .notCompared("GRANT … TO \(special.uppercased())"))
+        }
+        let owner = presence(of: effect.object)?.identity
+        var probes: [Probe] = []
+        for role in grantees {
+            for privilege in asked {
+                probes.append(Probe(kind: .privilege, name: target.name, member: role, expected: privilege.uppercased(),
+                                    extra: target.kind, present: true,
+                                    label: "\(privilege.uppercased()) on \(effect.object) for \(role)", proof: .privilege,
+                                    mismatch: "role \(role) does not have \(privilege.uppercased()) on \(effect.object)",
+                                    owner: owner))
+            }
         }
         return (probes, nil)
     }
