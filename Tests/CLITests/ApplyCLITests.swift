@@ -180,4 +180,26 @@ struct ApplyCLITests {
         let usage = try world.gitgate("record", "--target", "production")
         #expect(usage.status == 64)
     }
+
+    @Test("a data migration run by hand: status --verbose shows why, record --unverified needs --reason", .database)
+    func recordUnverified() throws {
+        let world = try World(["001_seed.sql": "CREATE TABLE plans (id int PRIMARY KEY);\nUPDATE plans SET id = id;\n"])
+        try world.connect().execute("CREATE TABLE plans (id int PRIMARY KEY)")
+        let status = try world.gitgate("status", "--verbose")
+        #expect(status.status == 1)
+        #expect(status.stdout.contains("line 2 UPDATE: unprovable: UPDATE changes rows"), "\(status.stdout)")
+
+        let noReason = try world.gitgate("record", "001", "--target", "production", "--unverified")
+        #expect(noReason.status == 64)
+        #expect(noReason.stderr.hasPrefix("gitgate: ") && noReason.stderr.contains("--reason"), "\(noReason.stderr)")
+        #expect(noReason.stderr.split(separator: "\n").count == 1, "\(noReason.stderr)")
+        let verified = try world.gitgate("record", "001", "--target", "production")
+        #expect(verified.status == 1)
+        #expect(try world.ledger() == [])
+
+        let recorded = try world.gitgate("record", "001", "--target", "production", "--unverified", "--reason", "ran by hand, checked the rows")
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(try world.ledger() == ["001:recorded"])
+        #expect(try world.gitgate("status").status == 0)
+    }
 }

@@ -261,7 +261,13 @@ private func name(_ name: String, in schema: String? = nil) -> QualifiedName {
         Example("DELETE FROM t USING u", Effect(.deleteRows(whereClause: false), .table(name("t")))),
         Example("UPDATE s.t SET a = 1", Effect(.updateRows(whereClause: false), .table(name("t", in: "s")))),
         Example("UPDATE t SET a = 1 WHERE b", Effect(.updateRows(whereClause: true), .table(name("t")))),
-        Example("INSERT INTO t (a) VALUES (1), (2)", Effect(.insertRows, .table(name("t")))),
+        Example("INSERT INTO t (a) VALUES (1), (2)", Effect(.insertRows, .table(name("t")),
+                detail: .rows(InsertedRows(columns: ["a"], rows: [[.number("1")], [.number("2")]])))),
+        Example("INSERT INTO t (a, b, c, d, e) VALUES ('x', NULL, '2'::int, DEFAULT, now()) ON CONFLICT DO NOTHING",
+                Effect(.insertRows, .table(name("t")), detail: .rows(InsertedRows(
+                    columns: ["a", "b", "c", "d", "e"], rows: [[.string("x"), .null, .string("2"), nil, nil]], onConflict: true)))),
+        Example("INSERT INTO t VALUES (true, -1.5, '')", Effect(.insertRows, .table(name("t")),
+                detail: .rows(InsertedRows(columns: nil, rows: [[.boolean(true), .number("-1.5"), .string("")]])))),
         Example("INSERT INTO t SELECT * FROM u ON CONFLICT DO NOTHING", Effect(.insertRows, .table(name("t")))),
         Example("WITH gone AS (DELETE FROM old RETURNING *) INSERT INTO archive SELECT * FROM gone",
                 Effect(.insertRows, .table(name("archive"))), Effect(.deleteRows(whereClause: false), .table(name("old")))),
@@ -309,6 +315,8 @@ private func name(_ name: String, in schema: String? = nil) -> QualifiedName {
         Example("GRANT SELECT ON ALL TABLES IN SCHEMA s TO r",
                 Effect(.grant, .other("all tables in schema s"), detail: .privileges(["select"], grantees: ["r"]))),
         Example("GRANT admin TO joe", Effect(.grant, .role("admin"), detail: .privileges([], grantees: ["joe"]))),
+        Example("GRANT SELECT (a, b), UPDATE ON t TO joe",
+                Effect(.grant, .table(name("t")), detail: .privileges(["select (a, b)", "update"], grantees: ["joe"]))),
     ])
     func grants(_ example: Example) throws {
         #expect(try effects(example.sql) == example.effects)
@@ -317,9 +325,10 @@ private func name(_ name: String, in schema: String? = nil) -> QualifiedName {
     @Test(arguments: [
         Example("CREATE FUNCTION s.f(a int, OUT b text, VARIADIC c text[]) RETURNS record LANGUAGE sql AS 'select 1'",
                 Effect(.create, .function(name("f", in: "s"), arguments: ["pg_catalog.int4", "text[]"]),
-                       detail: .routine(language: "sql", isProcedure: false))),
+                       detail: .routine(language: "sql", isProcedure: false, body: "select 1"))),
         Example("CREATE OR REPLACE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DROP TABLE x; RETURN NEW; END $$",
-                Effect(.createOrReplace, .function(name("f"), arguments: []), detail: .routine(language: "plpgsql", isProcedure: false))),
+                Effect(.createOrReplace, .function(name("f"), arguments: []), detail: .routine(language: "plpgsql", isProcedure: false,
+                                                                                           body: " BEGIN DROP TABLE x; RETURN NEW; END "))),
         Example("CREATE PROCEDURE p(x int) LANGUAGE sql BEGIN ATOMIC DELETE FROM t; TRUNCATE u; END",
                 Effect(.create, .function(name("p"), arguments: ["pg_catalog.int4"]), detail: .routine(language: "sql", isProcedure: true))),
         Example("CREATE AGGREGATE agg (int) (SFUNC = f, STYPE = int)", Effect(.create, .function(name("agg"), arguments: nil))),

@@ -137,6 +137,12 @@ public struct Applier: Sendable {
                         item.note! += "; if one fails, the statements before it stay"
                     }
                 }
+                if item.action == .apply, status.cause == .unprovable,
+                   status.evidence.contains(where: { if case .proven = $0.status { return true }; return false }) {
+                    // Its schema is there already: it may have been run by hand, and running it twice may not be harmless.
+                    let hint = "what the catalog can show of it is already there; if it was run by hand, record it with gitgate record \(migration.version) --target \(target.name) --unverified --reason \"…\" instead"
+                    item.note = item.note.map { "\($0); \(hint)" } ?? hint
+                }
             }
             if item.action == .refuse, let note = item.note { refusals.append(note) }
             items.append(item)

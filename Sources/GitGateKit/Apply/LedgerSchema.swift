@@ -24,6 +24,8 @@ public enum LedgerSchema {
     public static let embedded: [LedgerSchemaStep] = [
         LedgerSchemaStep(version: "001", name: "create_ledger",
                          sql: String(decoding: PackageResources._01_create_ledger_sql, as: UTF8.self)),
+        LedgerSchemaStep(version: "002", name: "unverified_reason",
+                         sql: String(decoding: PackageResources._02_unverified_reason_sql, as: UTF8.self)),
     ]
 
     /// What a database has of the ledger schema.

@@ -10,6 +10,8 @@ struct LedgerRow: Sendable {
     var gitBranch: String?
     var durationMs: Int?
     var how: How
+    /// `record --unverified --reason`: why someone vouched for what the catalog could not show.
+    var unverifiedReason: String? = nil
 
     /// The INSERT, as literals (the simple protocol takes no parameters). `db_user` is the
     /// session's login user, whatever role the migration switched to.
@@ -20,7 +22,11 @@ struct LedgerRow: Sendable {
             gitCommit.map(sqlLiteral) ?? "NULL", gitBranch.map(sqlLiteral) ?? "NULL",
             durationMs.map(String.init) ?? "NULL", sqlLiteral(how.rawValue),
         ]
-        return "INSERT INTO gitgate.migrations (version, name, path, checksum, db_user, os_user, git_commit, git_branch, duration_ms, how) VALUES (\(values.joined(separator: ", ")))"
+        // The column exists from ledger schema step 002 on; left out when unused, as before it.
+        guard let unverifiedReason else {
+            return "INSERT INTO gitgate.migrations (version, name, path, checksum, db_user, os_user, git_commit, git_branch, duration_ms, how) VALUES (\(values.joined(separator: ", ")))"
+        }
+        return "INSERT INTO gitgate.migrations (version, name, path, checksum, db_user, os_user, git_commit, git_branch, duration_ms, how, unverified_reason) VALUES (\(values.joined(separator: ", ")), \(sqlLiteral(unverifiedReason)))"
     }
 }
 

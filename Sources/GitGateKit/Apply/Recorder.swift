@@ -35,9 +35,19 @@ public struct Recorder: Sendable {
         public var ledgerSteps: [String]
     }
 
-    /// - Parameter unverified: record pending migrations whose objects the catalog cannot
-    ///   confirm (data-only changes): the person vouches for them. Missing objects still refuse.
-    public func record(_ versions: [String], unverified: Bool = false) throws -> Outcome {
+    /// - Parameters:
+    ///   - unverified: also record pending migrations whose every checkable effect is there but
+    ///     some statement's effect the catalog cannot show (data changes, DO blocks): the person
+    ///     vouches for them. Anything the catalog shows missing still refuses.
+    ///   - reason: why the person vouches; required with `unverified`, stored in the ledger.
+    public func record(_ versions: [String], unverified: Bool = false, reason: String? = nil) throws -> Outcome {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if unverified && (reason ?? "").isEmpty {
+            throw GitGateError(.usage, "record --unverified needs --reason \"…\": say how you know the migration ran (it is stored in the ledger)")
+        }
+        if !unverified && reason != nil {
+            throw GitGateError(.usage, "--reason goes with --unverified; without it, record verifies in the catalog and needs no reason")
+        }
         guard !versions.isEmpty else { throw GitGateError(.usage, "name the versions to record, e.g. gitgate record 003 --target \(target.name)") }
         var chosen: [Migration] = []
         for version in versions where !chosen.contains(where: { $0.version == version }) {
@@ -54,19 +64,21 @@ public struct Recorder: Sendable {
             throw GitGateError(.target, "target \(target.name): could not be checked; run gitgate doctor")
         }
         var refusals: [String] = []
-        var toRecord: [Migration] = []
+        var toRecord: [(migration: Migration, unverifiedReason: String?)] = []
         var entries: [Outcome.Entry] = []
         for migration in chosen {
             let status = states[migration.version] ?? TargetStatus(.pending, "no state reported")
             switch status.state {
             case .appliedByHand:
-                toRecord.append(migration)
+                toRecord.append((migration, nil))
                 entries.append(.init(migration: migration, recorded: true, detail: status.detail))
             case .applied:
                 entries.append(.init(migration: migration, recorded: false, detail: "already in the ledger (\(status.detail))"))
-            case .pending where unverified && status.detail.contains("creates nothing the catalog can confirm"):
-                toRecord.append(migration)
-                entries.append(.init(migration: migration, recorded: true, detail: "recorded unverified: \(status.detail)"))
+            case .pending where unverified && status.cause == .unprovable:
+                toRecord.append((migration, reason))
+                entries.append(.init(migration: migration, recorded: true, detail: "recorded unverified (\(reason ?? "")): \(status.detail)"))
+            case .pending where status.cause == .unprovable:
+                refusals.append("\(migration.version) (\(migration.path)) cannot be confirmed on \(target.name): \(status.detail); if it was run by hand, record it with gitgate record \(migration.version) --target \(target.name) --unverified --reason \"…\", else apply it with gitgate apply --target \(target.name)")
             case .pending:
                 refusals.append("\(migration.version) (\(migration.path)) is not applied on \(target.name): \(status.detail); apply it with \(LedgerCommands(configuration).apply(target: target.name, migrations: [migration]))")
             case .modified:
@@ -87,11 +99,11 @@ public struct Recorder: Sendable {
         try ApplyLock.acquire(session, wait: options.lockWait) { _ in }
         defer { ApplyLock.release(session) }
         let created = try LedgerSchema.upgrade(session, steps: options.ledgerSchema)
-        let already = try LedgerWriter.recordedChecksums(session, versions: toRecord.map(\.version))
+        let already = try LedgerWriter.recordedChecksums(session, versions: toRecord.map(\.migration.version))
         let osUser = currentOSUser(environment: options.environment)
-        let inserts = toRecord.filter { already[$0.version] == nil }.map {
-            LedgerRow(migration: $0, osUser: osUser, gitCommit: inspection.head, gitBranch: inspection.branch,
-                      durationMs: nil, how: .recorded).insert
+        let inserts = toRecord.filter { already[$0.migration.version] == nil }.map {
+            LedgerRow(migration: $0.migration, osUser: osUser, gitCommit: inspection.head, gitBranch: inspection.branch,
+                      durationMs: nil, how: .recorded, unverifiedReason: $0.unverifiedReason).insert
         }
         if !inserts.isEmpty {
             // One implicit transaction: every row or none.

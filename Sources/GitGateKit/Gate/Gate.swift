@@ -61,6 +61,11 @@ public enum Gate {
                         break
                     case .appliedByHand:
                         notes.append("\(check.target): \(migration.path) was applied by hand (\(status.detail)); record it with: \(commands.record(migration, target: check.target))")
+                    case .pending where status.cause == .unprovable:
+                        let record = commands.ledger == .gitgate
+                            ? "gitgate record \(migration.version) --target \(check.target) --unverified --reason \"…\""
+                            : commands.record(migration, target: check.target)
+                        reasons.append("\(check.target): \(migration.path) cannot be confirmed in the catalog (\(status.detail)); apply it with: \(commands.apply(target: check.target, migrations: [migration])), or, if it was run by hand, record it with: \(record)")
                     case .pending:
                         reasons.append("\(check.target): \(migration.path) is not applied; apply it with: \(commands.apply(target: check.target, migrations: [migration]))")
                     case .modified:

@@ -2,7 +2,7 @@
 public enum MigrationState: String, Sendable, Codable, CaseIterable {
     /// In the ledger with the same checksum, and its objects exist.
     case applied
-    /// Not in the ledger, but every object it creates exists (run with `psql -f`).
+    /// Not in the ledger, but the catalog proves every statement's effect (run with `psql -f`).
     case appliedByHand = "applied-by-hand"
     /// In the ledger with a different checksum.
     case modified
@@ -15,14 +15,20 @@ public enum MigrationState: String, Sendable, Codable, CaseIterable {
     public var passes: Bool { self == .applied || self == .appliedByHand }
 }
 
-/// One migration's state on one target, with the evidence in words.
+/// One migration's state on one target, with the evidence in words and per statement.
 public struct TargetStatus: Sendable, Hashable, Codable {
     public var state: MigrationState
     public var detail: String
+    /// What the catalog says about each statement, in file order (empty when nothing was checked).
+    public var evidence: [StatementEvidence]
+    /// Why it is pending; nil in every other state.
+    public var cause: PendingCause?
 
-    public init(_ state: MigrationState, _ detail: String) {
+    public init(_ state: MigrationState, _ detail: String, evidence: [StatementEvidence] = [], cause: PendingCause? = nil) {
         self.state = state
         self.detail = detail
+        self.evidence = evidence
+        self.cause = state == .pending ? (cause ?? .missing) : nil
     }
 }
 

@@ -88,7 +88,8 @@ public struct StatusReport: Sendable {
 
     // MARK: Text, for people
 
-    public func text(style: Style) -> String {
+    /// - Parameter verbose: also list, under each target, every statement's evidence.
+    public func text(style: Style, verbose: Bool = false) -> String {
         var lines: [String] = []
         let baseShort = inspection.mergeBase.map { String($0.prefix(7)) } ?? "none"
         if inspection.isMain {
@@ -118,6 +119,19 @@ public struct StatusReport: Sendable {
                 if let status = check.states?[migration.version] {
                     let symbol = status.state.passes ? style.green("✓") : style.red("✗")
                     lines.append("    \(symbol) \(check.target)\(gate): \(status.state.rawValue) \(style.dim("- " + status.detail))")
+                    if verbose {
+                        for item in status.evidence {
+                            let mark: String
+                            switch item.status {
+                            case .proven: mark = style.green("proven")
+                            case .missing: mark = style.red("missing")
+                            case .unprovable: mark = style.yellow("unprovable")
+                            case .nothingToProve, .superseded: mark = style.dim("-")
+                            }
+                            let said = item.summary.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
+                            lines.append("        line \(item.line) \(item.statement): \(mark)\(said.isEmpty ? " " + item.summary : ": " + said)")
+                        }
+                    }
                 }
             }
             for finding in findings[migration.path] ?? [] {

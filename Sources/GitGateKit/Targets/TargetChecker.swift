@@ -25,15 +25,13 @@ public struct TargetChecker: Sendable {
     /// `status` does once for both the review and this check.
     func check(_ targets: [Target], migrations: [Migration], parsed files: [ParsedFile]) -> [TargetCheck] {
         guard !targets.isEmpty else { return [] }
-        let effects = files.map(\.effects)
-        let probes = Expectations.probes(for: effects)
-        let parsed = effects.map { $0 != nil }
+        let plans = Expectations.plans(for: files)
         let results = ResultBox(count: targets.count)
         DispatchQueue.concurrentPerform(iterations: targets.count) { index in
             let target = targets[index]
             let outcome: Result<[String: TargetStatus], GitGateError>
             do {
-                outcome = .success(try check(target, migrations: migrations, probes: probes, parsed: parsed))
+                outcome = .success(try check(target, migrations: migrations, plans: plans))
             } catch let error as GitGateError {
                 outcome = .failure(error)
             } catch {
@@ -44,10 +42,11 @@ public struct TargetChecker: Sendable {
         return results.values
     }
 
-    func check(_ target: Target, migrations: [Migration], probes: [[Probe]], parsed: [Bool]) throws -> [String: TargetStatus] {
+    func check(_ target: Target, migrations: [Migration], plans: [MigrationPlan]) throws -> [String: TargetStatus] {
         let connection = try TargetConnection.open(target, environment: environment)
         guard !migrations.isEmpty else { return [:] }
         let reader = ledger.format
+        let probes = plans.map(\.probes)
         var sql = Catalog.query(probes)
         if let ledgerQuery = reader.query(for: migrations) { sql += ";\n" + ledgerQuery }
 
@@ -71,49 +70,122 @@ public struct TargetChecker: Sendable {
         guard let catalog = results.first else {
             throw GitGateError(.target, "target \(target.name): the catalog check returned nothing; run gitgate doctor")
         }
-        let present = Catalog.answers(catalog.rows)
+        let answers = Catalog.answers(catalog.rows)
         let entries = reader.entries(rows: ledgerRows, for: migrations)
 
         var states: [String: TargetStatus] = [:]
         var offset = 0
         for (index, migration) in migrations.enumerated() {
-            let mine = probes[index]
-            let missing = mine.enumerated().filter { present[offset + $0.offset] != $0.element.present }.map(\.element)
-            let creates = mine.contains(where: \.present)
-            offset += mine.count
-            states[migration.version] = Self.state(entry: entries[migration.version], probes: mine, missing: missing,
-                                                   creates: creates, ledger: ledger, ledgerNote: ledgerNote,
-                                                   parses: parsed[index])
+            let plan = plans[index]
+            let mine = plan.probes.enumerated().map { ($0.element, answers[offset + $0.offset] ?? Catalog.Answer(present: false)) }
+            offset += plan.probes.count
+            states[migration.version] = Self.state(entry: entries[migration.version], plan: plan, answered: mine,
+                                                   ledger: ledger, ledgerNote: ledgerNote)
         }
         return states
     }
 
-    static func state(entry: LedgerEntry?, probes: [Probe], missing: [Probe], creates: Bool, ledger: LedgerKind,
-                      ledgerNote: String?, parses: Bool) -> TargetStatus {
-        // A missing table explains its missing columns and constraints: name the table only.
-        let missingRelations = Set(missing.filter { $0.kind == .relation && $0.present }.map(\.name))
-        let shown = missing.filter { $0.kind == .relation || !missingRelations.contains($0.name) }
-        let missingText = shown.prefix(3).map { $0.present ? "\($0.label) does not exist" : "\($0.label) still exists" }
-            .joined(separator: "; ") + (shown.count > 3 ? "; and \(shown.count - 3) more" : "")
-        if let entry {
-            if let reason = entry.notApplied { return TargetStatus(.pending, "\(entry.detail); \(reason)") }
-            if case .differs(let recorded) = entry.checksum {
-                return TargetStatus(.modified, "\(entry.detail), but with checksum \(recorded.prefix(12))…, not the file's")
+    /// Each statement's evidence from the catalog's answers to its probes.
+    static func evidence(_ plan: MigrationPlan, answered: [(Probe, Catalog.Answer)]) -> [StatementEvidence] {
+        var byStatement: [Int: [(Probe, Catalog.Answer)]] = [:]
+        for item in answered { byStatement[item.0.statement, default: []].append(item) }
+        return plan.statements.enumerated().map { index, statement in
+            let mine = byStatement[index] ?? []
+            let missing = shownMissing(mine.filter { contradicts($0.0, $0.1) })
+            if !missing.isEmpty {
+                return StatementEvidence(line: statement.line, statement: statement.statement, status: .missing(missing.map { text($0.0, $0.1) }))
             }
-            if !missing.isEmpty { return TargetStatus(.objectsMissing, missingText) }
-            let verified = probes.isEmpty ? "" : ", \(probes.count) catalog object\(probes.count == 1 ? "" : "s") verified"
+            if let reason = statement.unprovable {
+                return StatementEvidence(line: statement.line, statement: statement.statement, status: .unprovable(reason))
+            }
+            if mine.contains(where: { $0.0.kind == .rowKeys && $0.1.present == nil }) {
+                return StatementEvidence(line: statement.line, statement: statement.statement, status: .unprovable(.noKeyToLookUp))
+            }
+            if mine.isEmpty {
+                return StatementEvidence(line: statement.line, statement: statement.statement,
+                                         status: statement.probed ? .superseded : .nothingToProve)
+            }
+            var proofs: [Proof] = []
+            for (probe, _) in mine where !proofs.contains(probe.proof) { proofs.append(probe.proof) }
+            return StatementEvidence(line: statement.line, statement: statement.statement, status: .proven(proofs))
+        }
+    }
+
+    /// Whether the catalog's answer says otherwise than the probe expects. A row lookup the
+    /// server could not make (no key) contradicts nothing: the statement is unprovable instead.
+    static func contradicts(_ probe: Probe, _ answer: Catalog.Answer) -> Bool {
+        if probe.kind == .rowKeys { return answer.present == false }
+        return (answer.present ?? false) != probe.present
+    }
+
+    /// A missing object explains its missing columns, types and comments: name the object only.
+    static func shownMissing(_ missing: [(Probe, Catalog.Answer)]) -> [(Probe, Catalog.Answer)] {
+        let missingRelations = Set(missing.filter { $0.0.kind == .relation && $0.0.present }.map(\.0.name))
+        let missingIdentities = Set(missing.filter(\.0.present).map(\.0.identity))
+        return missing.filter { probe, _ in
+            if let owner = probe.owner, missingIdentities.contains(owner) { return false }
+            return probe.kind == .relation || !missingRelations.contains(probe.name)
+        }
+    }
+
+    static func text(_ probe: Probe, _ answer: Catalog.Answer) -> String {
+        switch probe.kind {
+        case .columnType:
+            return probe.missingText + (answer.detail.map { " (it is \($0))" } ?? "")
+        case .rowKeys:
+            let parts = (answer.detail ?? "").split(separator: "/", maxSplits: 2).map(String.init)
+            guard parts.count == 3 else { return "\(probe.label) not found" }
+            let missing = (Int(parts[1]) ?? 0) - (Int(parts[0]) ?? 0)
+            return "\(missing) of \(parts[1]) row\(parts[1] == "1" ? "" : "s") of \(probe.name.replacingOccurrences(of: "\"", with: "")) not found by key (\(parts[2]))"
+        default:
+            return probe.missingText
+        }
+    }
+
+    static func state(entry: LedgerEntry?, plan: MigrationPlan, answered: [(Probe, Catalog.Answer)], ledger: LedgerKind,
+                      ledgerNote: String?) -> TargetStatus {
+        let evidence = evidence(plan, answered: answered)
+        // Rows are the application's once applied: a recorded migration is judged by its schema only.
+        let structural = answered.filter { $0.0.kind != .rowKeys }
+        let missingStructure = shownMissing(structural.filter { contradicts($0.0, $0.1) })
+        let missingAll = shownMissing(answered.filter { contradicts($0.0, $0.1) })
+        func describe(_ missing: [(Probe, Catalog.Answer)]) -> String {
+            missing.prefix(3).map { text($0.0, $0.1) }.joined(separator: "; ") + (missing.count > 3 ? "; and \(missing.count - 3) more" : "")
+        }
+        let objects = plan.probes.filter { $0.proof == .objectExists || $0.proof == .objectGone }.count
+        let facts = plan.probes.count - objects
+        if let entry {
+            if let reason = entry.notApplied {
+                return TargetStatus(.pending, "\(entry.detail); \(reason)", evidence: evidence, cause: .failedRun)
+            }
+            if case .differs(let recorded) = entry.checksum {
+                return TargetStatus(.modified, "\(entry.detail), but with checksum \(recorded.prefix(12))…, not the file's", evidence: evidence)
+            }
+            if !missingStructure.isEmpty { return TargetStatus(.objectsMissing, describe(missingStructure), evidence: evidence) }
+            let verified = structural.isEmpty ? "" : ", \(structural.count) catalog fact\(structural.count == 1 ? "" : "s") verified"
             let checksum = entry.checksum == .matches ? ", checksum matches" : ""
-            return TargetStatus(.applied, entry.detail + checksum + verified)
+            return TargetStatus(.applied, entry.detail + checksum + verified, evidence: evidence)
         }
         let notRecorded = ledger == .none ? "no ledger is configured" : (ledgerNote ?? "not in the ledger")
-        if creates && missing.isEmpty {
-            let evidence = "all \(probes.count) catalog object\(probes.count == 1 ? "" : "s") exist"
-            return ledger == .none ? TargetStatus(.applied, "\(notRecorded); \(evidence)")
-                                   : TargetStatus(.appliedByHand, "\(notRecorded), but \(evidence)")
+        if !missingAll.isEmpty { return TargetStatus(.pending, "\(notRecorded); \(describe(missingAll))", evidence: evidence) }
+        if let unreadable = plan.unreadable {
+            return TargetStatus(.pending, "\(notRecorded); \(unreadable.description)", evidence: evidence, cause: .unprovable)
         }
-        if !parses { return TargetStatus(.pending, "\(notRecorded); the file does not parse, so its objects cannot be checked") }
-        if !creates { return TargetStatus(.pending, "\(notRecorded); it creates nothing the catalog can confirm") }
-        return TargetStatus(.pending, "\(notRecorded); \(missingText)")
+        let unprovable = evidence.filter(\.isUnprovable)
+        if let first = unprovable.first, case .unprovable(let reason) = first.status {
+            let more = unprovable.count > 1 ? " (and \(unprovable.count - 1) more statement\(unprovable.count == 2 ? "" : "s"))" : ""
+            let checked = plan.probes.isEmpty ? "" : "what the catalog can show is there, but "
+            return TargetStatus(.pending, "\(notRecorded); \(checked)line \(first.line) (\(first.statement)) cannot be confirmed: \(reason.description)\(more)",
+                                evidence: evidence, cause: .unprovable)
+        }
+        guard plan.probes.contains(where: \.present) else {
+            return TargetStatus(.pending, "\(notRecorded); it creates nothing the catalog can confirm", evidence: evidence, cause: .unprovable)
+        }
+        let more = facts == 0 ? "" : " and \(facts) fact\(facts == 1 ? "" : "s") about them match (types, definitions, comments, rows)"
+        let proven = objects == 0 ? "all \(facts) catalog fact\(facts == 1 ? "" : "s") match"
+            : "all \(objects) catalog object\(objects == 1 ? "" : "s") exist" + more
+        return ledger == .none ? TargetStatus(.applied, "\(notRecorded); \(proven)", evidence: evidence)
+                               : TargetStatus(.appliedByHand, "\(notRecorded), but \(proven)", evidence: evidence)
     }
 }
 

@@ -35,13 +35,41 @@ enum DataChanges {
         return effects
     }
 
+    /// `INSERT … VALUES (…), …` without a WITH clause: its rows; nil for INSERT … SELECT and the like.
+    private static func literalRows(_ fields: Node) -> InsertedRows? {
+        guard fields["withClause"] == nil, let select = fields["selectStmt"]?.fields,
+              let lists = select["valuesLists"]?.array, select["withClause"] == nil else { return nil }
+        let columns = fields["cols"]?.array.map { $0.compactMap { $0.fields["name"]?.string } }
+        let rows = lists.map { list in (list.fields["items"]?.array ?? list.array ?? []).map(literal) }
+        return InsertedRows(columns: columns, rows: rows, onConflict: fields["onConflictClause"] != nil)
+    }
+
+    /// A constant, or a cast of one (`'…'::uuid`); nil for anything else.
+    private static func literal(_ node: Node) -> InsertedRows.Literal? {
+        let fields = node.fields
+        switch node.tag {
+        case "A_Const":
+            if fields.flag("isnull") { return .null }
+            if let integer = fields["ival"] { return .number(String(integer["ival"]?.int ?? 0)) }
+            if let float = fields["fval"]?["fval"]?.string { return .number(float) }
+            if let text = fields["sval"]?["sval"]?.string { return .string(text) }
+            if let text = fields["sval"], text["sval"] == nil { return .string("") }
+            if let boolean = fields["boolval"] { return .boolean(boolean.flag("boolval")) }
+            return nil
+        case "TypeCast":
+            return fields["arg"].flatMap(literal)
+        default:
+            return nil
+        }
+    }
+
     private static func collect(_ statement: Node, into effects: inout [Effect]) {
         guard let tag = statement.tag else { return }
         let fields = statement.fields
         let table = Read.relation(fields["relation"])
         switch tag {
         case "InsertStmt":
-            if let table { effects.append(Effect(.insertRows, .table(table))) }
+            if let table { effects.append(Effect(.insertRows, .table(table), detail: literalRows(fields).map { .rows($0) } ?? .none)) }
         case "UpdateStmt":
             if let table { effects.append(Effect(.updateRows(whereClause: fields["whereClause"] != nil), .table(table))) }
         case "DeleteStmt":

@@ -242,14 +242,21 @@ enum Effects {
             return Read.typeName(parameter["argType"])?.signature
         }
         let language = Read.option("language", in: fields["options"])?.stringValue
+        let body = Read.option("as", in: fields["options"])?.stringValues
         return [Effect(fields.flag("replace") ? .createOrReplace : .create,
                        .function(name, arguments: arguments),
-                       detail: .routine(language: language, isProcedure: fields.flag("is_procedure")))]
+                       detail: .routine(language: language, isProcedure: fields.flag("is_procedure"),
+                                        body: body?.count == 1 ? body?.first : nil))]
     }
 
     private static func grant(_ fields: Node) -> [Effect] {
         let action: Effect.Action = fields.flag("is_grant") ? .grant : .revoke
-        let privileges = (fields["privileges"]?.array ?? []).compactMap { $0.fields["priv_name"]?.string }
+        // A column-level privilege keeps its columns: `select (a, b)`.
+        let privileges = (fields["privileges"]?.array ?? []).compactMap { privilege -> String? in
+            guard let name = privilege.fields["priv_name"]?.string else { return nil }
+            let columns = privilege.fields["cols"]?.array?.compactMap(\.stringValue) ?? []
+            return columns.isEmpty ? name : "\(name) (\(columns.joined(separator: ", ")))"
+        }
         let grantees = (fields["grantees"]?.array ?? []).compactMap(Read.role)
         let detail = Effect.Detail.privileges(privileges, grantees: grantees)
         let type = fields["objtype"]?.string ?? ""

@@ -177,3 +177,27 @@ public struct IndexDefinition: Hashable, Sendable {
         self.method = method
     }
 }
+
+/// The rows of an `INSERT … VALUES`, as far as they are literals: what a lookup by key needs.
+public struct InsertedRows: Hashable, Sendable {
+    public enum Literal: Hashable, Sendable {
+        case string(String)
+        /// An integer or decimal number as written, e.g. `-12`, `1.5`.
+        case number(String)
+        case boolean(Bool)
+        case null
+    }
+
+    /// The column list; nil when the INSERT names none (the values go by position).
+    public var columns: [String]?
+    /// Each row's values in order; nil where a value is not a literal (an expression, DEFAULT).
+    public var rows: [[Literal?]]
+    /// `ON CONFLICT …`: rows whose key already existed were skipped or updated.
+    public var onConflict: Bool
+
+    public init(columns: [String]?, rows: [[Literal?]], onConflict: Bool = false) {
+        self.columns = columns
+        self.rows = rows
+        self.onConflict = onConflict
+    }
+}

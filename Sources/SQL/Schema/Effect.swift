@@ -48,10 +48,13 @@ public struct Effect: Hashable, Sendable {
         case setSchema(String)
         /// GRANT / REVOKE: privileges (`select`, …; empty for ALL) and grantees (`public` for PUBLIC).
         case privileges([String], grantees: [String])
-        /// CREATE FUNCTION / PROCEDURE.
-        case routine(language: String?, isProcedure: Bool)
+        /// CREATE FUNCTION / PROCEDURE; `body` is the one `AS '…'` string (what pg_proc.prosrc
+        /// keeps), nil for `BEGIN ATOMIC` bodies and `AS 'file', 'symbol'`.
+        case routine(language: String?, isProcedure: Bool, body: String? = nil)
         /// Any other ALTER TABLE subcommand, by PostgreSQL's name without `AT_`, e.g. `SetTableSpace`.
         case tableCommand(String)
+        /// INSERT … VALUES: the rows, with the values that are literals.
+        case rows(InsertedRows)
     }
 
     public enum ColumnChange: Hashable, Sendable {

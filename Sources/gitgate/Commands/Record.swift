@@ -9,8 +9,10 @@ struct Record: ParsableCommand {
         discussion: """
         For each VERSION (one of this branch's new migrations), gitgate checks that every object the file \
         creates exists on the target, then writes its row in gitgate.migrations with how = recorded. If any \
-        object is missing, nothing is recorded and the missing objects are named. --unverified records a \
-        migration whose effects the catalog cannot show (data changes only): you vouch for it.
+        object is missing, nothing is recorded and the missing objects are named. A migration with a statement \
+        whose effect the catalog cannot show (UPDATE, DELETE, COPY, a DO block, an INSERT whose rows cannot be \
+        looked up by key) is never recorded on the catalog's word: --unverified --reason "…" records it on \
+        yours, once everything the catalog can show is there, and stores the reason in the ledger.
 
         Exit status: 0 recorded (or already recorded), 1 refused, 2 the target could not be reached, 64 usage.
         """
@@ -24,8 +26,11 @@ struct Record: ParsableCommand {
     @Option(help: "The target (default: the only gated target).")
     var target: String?
 
-    @Flag(help: "Also record migrations whose effects the catalog cannot confirm (data-only changes).")
+    @Flag(help: "Also record migrations with statements whose effects the catalog cannot show (data changes); needs --reason.")
     var unverified = false
+
+    @Option(help: "With --unverified: how you know the migration ran (stored in the ledger).")
+    var reason: String?
 
     @OptionGroup var lock: LockWaitOptions
 
@@ -34,7 +39,7 @@ struct Record: ParsableCommand {
 
     func run() throws {
         let recorder = try Recorder(at: location.path, target: target, options: ApplyOptions(lockWait: try lock.duration))
-        let outcome = try recorder.record(versions, unverified: unverified)
+        let outcome = try recorder.record(versions, unverified: unverified, reason: reason)
         switch format {
         case .json: Console.out(ApplyReport.json(outcome))
         case .text: Console.out(ApplyReport.record(outcome, style: .forTerminal()))

@@ -12,7 +12,11 @@ struct Status: ParsableCommand {
         with every reason and its fix.
 
         Exit status: 0 ready, 1 blocked, 2 could not check (a target unreachable, bad configuration).
-        --format json prints one object (the stable contract in the README).
+        --verbose lists, under each target, every statement of each migration and how the catalog proves it \
+        (object exists, column type, constraint or index definition, comment text, enum label order, rows \
+        found by key) or why it cannot (data changes, DO blocks, …).
+        --format json prints one object (the stable contract in the README); each target's entry has an \
+        evidence array either way.
         """
     )
 
@@ -24,11 +28,14 @@ struct Status: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Flag(help: "Show each statement's evidence on each target.")
+    var verbose = false
+
     func run() throws {
         let report = try StatusService.report(at: location.path, branch: branch)
         switch format {
         case .json: Console.out(report.json())
-        case .text: Console.out(report.text(style: .forTerminal()))
+        case .text: Console.out(report.text(style: .forTerminal(), verbose: verbose))
         }
         throw ExitCode(report.verdict.exitCode)
     }
