@@ -67,6 +67,9 @@ private let evidenceCases: [EvidenceCase] = [
                  sql: "GRANT SELECT, INSERT ON orders TO evidence_reader;\nGRANT USAGE ON SEQUENCE orders_seq TO evidence_reader;\nGRANT USAGE ON SCHEMA reports TO evidence_reader;", line: 1,
                  different: "GRANT SELECT ON orders TO evidence_reader; GRANT USAGE ON SEQUENCE orders_seq TO evidence_reader; GRANT USAGE ON SCHEMA reports TO evidence_reader;",
                  says: "role evidence_reader does not have INSERT on table orders"),
+    EvidenceCase(proof: .tableProperty, base: "CREATE TABLE orders (id int);",
+                 sql: "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\nALTER TABLE orders FORCE ROW LEVEL SECURITY;", line: 2,
+                 different: "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;", says: "orders does not have row level security forced"),
     EvidenceCase(proof: .enumLabelOrder, base: "", sql: "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');", line: 1,
                  different: "CREATE TYPE mood AS ENUM ('happy', 'ok', 'sad');",
                  says: "type mood does not have the labels 'sad', 'ok', 'happy' in this order"),
@@ -219,6 +222,10 @@ struct RecordUnverifiedTests {
         #expect(before.verdict.decision == .blocked)
         #expect(before.verdict.reasons.contains { $0.contains("--unverified --reason") }, "\(before.verdict.reasons)")
         #expect(before.checks.first?.states?["002"]?.cause == .unprovable)
+
+        // apply would run it again: its plan says it may have been run by hand, and how to record it.
+        let plan = try world.applier(dryRun: true).plan()
+        #expect(plan.items.first?.note?.contains("gitgate record 002 --target production --unverified") == true, "\(plan.items)")
 
         let recorder = try Recorder(at: world.worktree, target: "production", options: world.options())
         let verified = try #require(throws: GitGateError.self) { try recorder.record(["002"]) }

@@ -149,7 +149,9 @@ import SQL
         let last = try #require(script.statements.last)
         #expect(last.line == count + 1)
         #expect(last.column == 1)
-        #expect(last.effects == [Effect(.insertRows, .table(QualifiedName(name: "items")))])
+        let values: [InsertedRows.Literal?] = [.number("\(count - 1)"), .string("item \(count - 1) ü"), .number("\(count - 1).99")]
+        #expect(last.effects == [Effect(.insertRows, .table(QualifiedName(name: "items")),
+                                        detail: .rows(InsertedRows(columns: ["id", "name", "price"], rows: [values])))])
         #expect(script.comments.count == 1)
     }
 

@@ -96,6 +96,8 @@ enum Catalog {
               WHERE tgrelid = pg_catalog.to_regclass(p.a) AND tgname = p.b
                 AND pg_catalog.obj_description(oid, 'pg_trigger') IS NOT DISTINCT FROM p.c)
           END
+          WHEN 'table-flag' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass(p.a)
+            AND CASE p.c WHEN 'relrowsecurity' THEN relrowsecurity WHEN 'relforcerowsecurity' THEN relforcerowsecurity END = (p.d = 't'))
           WHEN 'function-body' THEN (SELECT prosrc FROM pg_catalog.pg_proc WHERE oid = pg_catalog.to_regprocedure(p.a)) = p.c
           WHEN 'privilege' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p.b AND CASE p.d
             WHEN 'table' THEN pg_catalog.to_regclass(p.a) IS NOT NULL

@@ -8,6 +8,8 @@ public enum Proof: String, Sendable, Hashable, Codable, CaseIterable {
     case columnType = "column-type"
     /// The column's NOT NULL, or whether it has a default (the expression is not compared).
     case columnProperty = "column-property"
+    /// ALTER TABLE … ENABLE/DISABLE/FORCE/NO FORCE ROW LEVEL SECURITY (pg_class's flags).
+    case tableProperty = "table-property"
     /// The constraint has the declared kind and columns (and is validated, after VALIDATE).
     case constraintDefinition = "constraint-definition"
     /// The index is on the declared table, with its uniqueness, method, partialness and key columns.

@@ -10,7 +10,7 @@ struct Probe: Hashable, Sendable {
         case constraintDefinition = "constraint-def", constraintColumns = "constraint-columns"
         case constraintValid = "constraint-valid", checkCount = "check-count"
         case indexDefinition = "index-def", comment, enumLabels = "enum-labels", rowKeys = "row-keys"
-        case functionBody = "function-body", privilege
+        case functionBody = "function-body", privilege, tableFlag = "table-flag"
 
         /// Facts about the current state of one thing: a later statement saying otherwise replaces
         /// them. Row lookups and privileges instead add up.
@@ -259,6 +259,12 @@ enum Expectations {
                            label: "constraint \(name) on \(table) validated", proof: .constraintDefinition,
                            mismatch: "constraint \(name) on \(table) is not validated (or is gone)",
                            owner: Probe(kind: .constraint, name: quoted(table), member: name, present: true, label: "").identity)], nil)
+        case (.table(let table), .tableCommand(let command)) where rowSecurity[command] != nil:
+            let (flag, on, words) = rowSecurity[command]!
+            return ([Probe(kind: .tableFlag, name: quoted(table), member: nil, expected: flag, extra: on ? "t" : "f",
+                           present: true, label: "\(words) on \(table)", proof: .tableProperty,
+                           mismatch: "\(table) does not have \(words)",
+                           owner: Probe(kind: .relation, name: quoted(table), member: nil, present: true, label: "").identity)], nil)
         case (_, .tableCommand(let command)):
             return ([], .notCompared("\(effect.object): \(command)"))
         case (_, .setSchema(let schema)):
@@ -267,6 +273,14 @@ enum Expectations {
             return ([], .notCompared("changing \(effect.object)"))
         }
     }
+
+    /// ALTER TABLE subcommands shown by a pg_class flag: the flag, its value, in words.
+    private static let rowSecurity: [String: (String, Bool, String)] = [
+        "EnableRowSecurity": ("relrowsecurity", true, "row level security enabled"),
+        "DisableRowSecurity": ("relrowsecurity", false, "row level security disabled"),
+        "ForceRowSecurity": ("relforcerowsecurity", true, "row level security forced"),
+        "NoForceRowSecurity": ("relforcerowsecurity", false, "row level security not forced"),
+    ]
 
     private static func creation(_ effect: Effect) -> ([Probe], UnprovableReason?) {
         var probes: [Probe] = []
