@@ -176,6 +176,19 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
         #expect(!inspection.migrations[1].transaction)
     }
 
+    @Test func popWithCockroachTargetsTakesTheCockroachFile() throws {
+        let folder = try Folder(config: "\tdialect = cockroachdb\n", main: [:], branch: [
+            "20200101000000_x.up.sql": "CREATE TABLE x (id int);\n",
+            "20200101000000_x.postgres.up.sql": "CREATE TABLE x (id serial);\n",
+            "20200101000000_x.crdb.up.sql": "CREATE TABLE x (id INT8 DEFAULT unique_rowid());\n",
+        ])
+        let inspection = try folder.inspect()
+        #expect(inspection.migrations.map(\.path) == ["db/20200101000000_x.crdb.up.sql"], "\(inspection.problems)")
+
+        let mysql = try Folder(config: "\tdialect = mysql\n", main: [:], branch: [:])
+        #expect(throws: GitGateError.self) { try mysql.inspect() }
+    }
+
     @Test func popVersionWithoutAPostgresFileBlocks() throws {
         let folder = try Folder(config: "\tlayout = pop\n", main: [:], branch: [
             "20200101000000_x.mysql.up.sql": "CREATE TABLE x (id int) ENGINE=InnoDB;\n",

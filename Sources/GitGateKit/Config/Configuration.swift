@@ -22,6 +22,8 @@ public struct Configuration: Sendable {
     public var largeTableRows: Int
     /// `gitgate.ignore` globs (repeatable): `.sql` files in the migrations folder that are not migrations.
     public var ignore: [String] = []
+    /// `gitgate.dialect`: the database the targets run, `postgres` or `cockroach` (pop writes a file per database).
+    public var dialect: String = "postgres"
     /// Whether `.gitgate` exists; without it every setting is a default.
     public var hasFile: Bool
     /// Where the policy (every key that decides a verdict) was read from.
@@ -76,7 +78,7 @@ extension Configuration {
     /// Keys of the `[gitgate]` section (lowercased, as git reports them).
     static let topLevelKeys: [String: String] = [
         "mainbranch": "mainBranch", "migrations": "migrations", "layout": "layout", "ledger": "ledger",
-        "reminder": "reminder", "largetablerows": "largeTableRows", "ignore": "ignore", "closediscard": "closeDiscard",
+        "reminder": "reminder", "largetablerows": "largeTableRows", "ignore": "ignore", "closediscard": "closeDiscard", "dialect": "dialect",
     ]
     /// Target keys a person's git config may set: how to connect, never whether the target gates.
     static let connectionKeys: Set<String> = ["url", "connecttimeout", "statementtimeout", "locktimeout", "applystatementtimeout", "applylocktimeout"]
@@ -271,6 +273,12 @@ extension Configuration {
         }
         configuration.reminders = policy?.strings("gitgate.reminder").filter { !$0.isEmpty } ?? []
         configuration.ignore = policy?.strings("gitgate.ignore").compactMap(\.nonEmpty) ?? []
+        if let value = policy?.string("gitgate.dialect")?.nonEmpty {
+            guard let dialect = PopLayout.dialects[value.lowercased()], dialect == "postgres" || dialect == "cockroach" else {
+                throw GitGateError(.configuration, "\(origin("gitgate.dialect")): gitgate.dialect = '\(value)' is not a database gitgate checks; use postgres or cockroach")
+            }
+            configuration.dialect = dialect
+        }
         configuration.closeDiscard = policy?.strings("gitgate.closediscard").filter { !$0.isEmpty } ?? []
         if let policy, let rows = try integer(policy, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
 

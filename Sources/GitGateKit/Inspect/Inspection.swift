@@ -12,6 +12,8 @@ public struct Inspection: Sendable {
     public var migrations: [Migration]
     /// Conflicts (block) and warnings, in the order found.
     public var problems: [Problem]
+    /// The database the targets run, which picks pop's files (`gitgate.dialect`).
+    public var dialect: String = "postgres"
 
     /// The main branch itself: its migrations are everything main has, not what a merge would bring.
     public var isMain: Bool { branch == base }

@@ -249,7 +249,7 @@ public struct Inspector {
 
         // main's versions, as a PostgreSQL target sees them (other dialects and undo files aside).
         let mainClaims = mainFiles.compactMap { migrationFile($0.path) }.filter { $0.role == .up }
-        let mainVersions = Dictionary(grouping: MigrationFolder.forPostgres(mainClaims), by: \.version)
+        let mainVersions = Dictionary(grouping: reader.runs(mainClaims), by: \.version)
         let mainGained = Set(mainChanges.filter { $0.status == .added || $0.status == .renamed || $0.status == .copied }
             .compactMap { $0.newPath }.compactMap { migrationFile($0)?.version })
         let newestKey = layout == .liquibase ? nil
@@ -273,12 +273,12 @@ public struct Inspector {
         var migrations: [Migration] = appended
         for (version, items) in byVersion {
             let allUps = items.filter { $0.file.role == .up }
-            let ups = MigrationFolder.forPostgres(allUps.map(\.file)).compactMap { file in allUps.first { $0.file == file } }
-            let downs = MigrationFolder.forPostgres(items.filter { $0.file.role == .down }.map(\.file))
+            let ups = reader.runs(allUps.map(\.file)).compactMap { file in allUps.first { $0.file == file } }
+            let downs = reader.runs(items.filter { $0.file.role == .down }.map(\.file))
             if !allUps.isEmpty && ups.isEmpty {
                 let dialects = Set(allUps.compactMap(\.file.dialect)).sorted().joined(separator: ", ")
                 problems.append(Problem("no-postgres-file", .error,
-                    "version \(version) has files only for \(dialects) (\(allUps.map(\.file.path).joined(separator: ", "))), none a PostgreSQL target runs; add \(version)_\(allUps[0].file.name).postgres.up.sql or one with no dialect",
+                    "version \(version) has files only for \(dialects) (\(allUps.map(\.file.path).joined(separator: ", "))), none a \(reader.dialect) target runs; add \(version)_\(allUps[0].file.name).\(reader.dialect).up.sql or one with no dialect",
                     paths: allUps.map(\.file.path)))
                 continue
             }
@@ -352,7 +352,7 @@ public struct Inspector {
         case .index: head = "index"
         }
         return Inspection(branch: branch, base: base, mergeBase: mergeBase?.hex, head: head, layout: layout,
-                          migrationsFolder: folder, migrations: migrations, problems: problems)
+                          migrationsFolder: folder, migrations: migrations, problems: problems, dialect: reader.dialect)
     }
 
     /// A Liquibase changelog main already has, edited on the branch: changesets appended are new
@@ -395,7 +395,7 @@ public struct Inspector {
                   let otherBase = try repository.mergeBase(baseTip, tip) else { continue }
             for change in try repository.diff(from: otherBase, to: tip, under: configuration.migrations)
             where change.status == .added || change.status == .renamed {
-                guard let path = change.newPath, let file = claim(path), file.role == .up, file.dialect == nil || file.dialect == "postgres",
+                guard let path = change.newPath, let file = claim(path), file.role == .up, file.dialect == nil || file.dialect == configuration.dialect,
                       let mine = versions[file.version] else { continue }
                 let location = worktreePaths[other].map { " (worktree \($0))" } ?? ""
                 problems.append(Problem("same-version-elsewhere", .warning,

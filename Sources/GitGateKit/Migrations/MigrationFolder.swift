@@ -14,15 +14,19 @@ public struct MigrationFolder: Sendable {
     public var configured: Layout?
     /// `gitgate.ignore` globs: `.sql` files that are not migrations (seeds, fixtures).
     public var ignore: [String]
+    /// The database the targets run (`gitgate.dialect`): pop's files are chosen for it.
+    public var dialect: String
 
-    public init(folder: String, configured: Layout? = nil, ignore: [String] = []) {
+    public init(folder: String, configured: Layout? = nil, ignore: [String] = [], dialect: String = "postgres") {
         self.folder = folder
         self.configured = configured
         self.ignore = ignore
+        self.dialect = dialect
     }
 
     public init(_ configuration: Configuration) {
-        self.init(folder: configuration.migrations, configured: configuration.layout, ignore: configuration.ignore)
+        self.init(folder: configuration.migrations, configured: configuration.layout, ignore: configuration.ignore,
+                  dialect: configuration.dialect)
     }
 
     /// What a file under the folder is.
@@ -97,11 +101,12 @@ public struct MigrationFolder: Sendable {
         })
     }
 
-    /// A file of `layout` selected for a PostgreSQL target among those of one version: pop's
-    /// `.postgres.` file wins over the one with no dialect; other dialects are never read.
-    static func forPostgres(_ files: [MigrationFile]) -> [MigrationFile] {
-        let postgres = files.filter { $0.dialect == "postgres" }
-        return postgres.isEmpty ? files.filter { $0.dialect == nil } : postgres
+    /// The files of one version that the targets run: pop's file for the targets' dialect
+    /// (`.postgres.`, or `.cockroach.` for CockroachDB, which speaks PostgreSQL's protocol) wins
+    /// over the one with no dialect; other dialects are never read.
+    func runs(_ files: [MigrationFile]) -> [MigrationFile] {
+        let own = files.filter { $0.dialect == dialect }
+        return own.isEmpty ? files.filter { $0.dialect == nil } : own
     }
 
     /// The `git mv` that renumbers a branch's file after `newest`.

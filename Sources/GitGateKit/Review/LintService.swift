@@ -170,7 +170,7 @@ struct WorkingTreeMigrations {
                 if case .migration(let file) = reader.claim(path, layout: layout), file.role == .up { return file }
                 return nil
             }
-            let selected = Dictionary(grouping: files, by: \.version).values.flatMap(MigrationFolder.forPostgres)
+            let selected = Dictionary(grouping: files, by: \.version).values.flatMap(reader.runs)
             for file in selected {
                 guard let contents = read(file.path),
                       case .success(let parts) = reader.read(file, contents: contents, layout: layout, source: .committed, sibling: read) else { continue }

@@ -17,7 +17,7 @@ public struct MigrationHistory: Sendable {
     public static func main(of inspection: Inspection, in repository: Repository) -> MigrationHistory {
         MigrationHistory { keep in
             guard let layout = inspection.layout else { return [] }
-            let reader = MigrationFolder(folder: inspection.migrationsFolder, configured: layout)
+            let reader = MigrationFolder(folder: inspection.migrationsFolder, configured: layout, dialect: inspection.dialect)
             let tip = try repository.resolve("refs/heads/" + inspection.base)
             let files = try repository.files(under: reader.folder, at: tip)
             var claimed: [(file: MigrationFile, id: ObjectID)] = []
@@ -26,7 +26,7 @@ public struct MigrationHistory: Sendable {
                 claimed.append((migration, file.id))
             }
             // One version, one file: pop's other dialects never run on PostgreSQL.
-            let selected = Set(Dictionary(grouping: claimed.map(\.file), by: \.version).values.flatMap(MigrationFolder.forPostgres))
+            let selected = Set(Dictionary(grouping: claimed.map(\.file), by: \.version).values.flatMap(reader.runs))
             claimed = claimed.filter { selected.contains($0.file) }
             let ids = Dictionary(files.map { ($0.path, $0.id) }, uniquingKeysWith: { a, _ in a })
             // Thousands of blobs on a long history: read and filtered on all cores; each kept
