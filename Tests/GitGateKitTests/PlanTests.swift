@@ -1,0 +1,84 @@
+import Foundation
+import GitGateKit
+import Testing
+import TestSupport
+
+/// `gitgate plan` for the checklist's branch: kept as snapshots, with shas made stable.
+@Suite("gitgate plan")
+struct PlanTests {
+    /// main has the users table (applied to production by hand, as in the demo); the branch adds
+    /// the checklist's two migrations.
+    static func checklistWorld() throws -> ApplyWorld {
+        let world = try ApplyWorld(conninfo: try TestDatabase.conninfo(), branch: [
+            "002_create_security_detections.sql": DemoMigrations.securityDetections,
+            "003_create_job_analysis_tiers.sql": DemoMigrations.jobAnalysisTiers,
+        ], main: ["migrations/001_create_users.sql": DemoMigrations.users])
+        try world.connect().execute(DemoMigrations.users)
+        return world
+    }
+
+    /// Replaces what changes from run to run (commit shas, times) with stable words.
+    static func normalise(_ text: String, _ plan: DeploymentPlan) -> String {
+        var text = text
+        for sha in [plan.head, plan.mergeBase].compactMap({ $0 }) {
+            text = text.replacingOccurrences(of: sha, with: "<sha>").replacingOccurrences(of: String(sha.prefix(12)), with: "<sha>")
+        }
+        return text.replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"#, with: "<time>", options: .regularExpression)
+    }
+
+    /// Compares with the kept file; GITGATE_RECORD_SNAPSHOTS=1 writes it instead (then review the diff).
+    static func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name)").path
+        if ProcessInfo.processInfo.environment["GITGATE_RECORD_SNAPSHOTS"] == "1" {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return
+        }
+        let kept = try #require(FileManager.default.contents(atPath: path), "no snapshot \(name): record it with GITGATE_RECORD_SNAPSHOTS=1",
+                                sourceLocation: sourceLocation)
+        #expect(text == String(decoding: kept, as: UTF8.self), "plan differs from Snapshots/\(name)", sourceLocation: sourceLocation)
+    }
+
+    @Test("the checklist's branch before apply: BLOCKED, in text, Markdown and JSON", .database)
+    func checklistBeforeApply() throws {
+        let world = try Self.checklistWorld()
+        let plan = try DeploymentPlan.make(at: world.worktree, environment: world.environment)
+        #expect(plan.verdict.decision == .blocked)
+        #expect(plan.summary.hasPrefix("BLOCKED: production: migrations/002_create_security_detections.sql is not applied"))
+        #expect(plan.rollbacks.map(\.rollback.migration.version) == ["003", "002"])
+        #expect(plan.rollbacks.allSatisfy { $0.rollback.kind == .derived })
+
+        let markdown = PlanReport.markdown(plan)
+        #expect(markdown.hasPrefix(PlanReport.marker + "\n### "))
+        #expect(markdown.components(separatedBy: "\n### ").count == 2, "one heading")
+        #expect(!markdown.contains(world.conninfo) && !markdown.contains("127.0.0.1") && !markdown.contains("localhost"))
+        try Self.expectSnapshot(Self.normalise(PlanReport.text(plan, style: .plain), plan), named: "checklist-blocked.txt")
+        try Self.expectSnapshot(Self.normalise(markdown, plan), named: "checklist-blocked.md")
+        try Self.expectSnapshot(Self.normalise(PlanReport.json(plan), plan), named: "checklist-blocked.json")
+    }
+
+    @Test("after apply: READY, rows counted for the rollback, the plan's states are status's", .database)
+    func checklistAfterApply() throws {
+        let world = try Self.checklistWorld()
+        try world.apply()
+        try world.connect().execute("WITH u AS (INSERT INTO users (email) VALUES ('a@example.com') RETURNING id) INSERT INTO security_detections (user_id, rule, severity) SELECT id, 'r', 'low' FROM u")
+        let plan = try DeploymentPlan.make(at: world.worktree, environment: world.environment)
+        let status = try StatusService.report(at: world.worktree, environment: world.environment)
+        #expect(plan.verdict == status.verdict)
+        #expect(plan.summary.hasPrefix("READY TO MERGE"))
+        let detections = try #require(plan.rollbacks.first { $0.rollback.migration.version == "002" })
+        let drop = try #require(detections.rollback.steps.firstIndex { $0.sql == #"DROP TABLE IF EXISTS "security_detections""# })
+        #expect(detections.rows[drop]?.contains("deletes") == true, "\(detections.rows)")
+        #expect(detections.appliedAt != nil)
+        let tiers = try #require(plan.rollbacks.first { $0.rollback.migration.version == "003" })
+        #expect(tiers.rows.compactMap { $0 }.allSatisfy { $0.hasPrefix("no rows") }, "\(tiers.rows)")
+        try Self.expectSnapshot(Self.normalise(PlanReport.markdown(plan), plan), named: "checklist-ready.md")
+    }
+
+    @Test("an unknown --target is a usage error naming the configured ones", .database)
+    func unknownTarget() throws {
+        let world = try Self.checklistWorld()
+        #expect(throws: GitGateError(.usage, "unknown target 'nope': configured targets: production")) {
+            try DeploymentPlan.make(at: world.worktree, targets: ["nope"], environment: world.environment)
+        }
+    }
+}
