@@ -146,7 +146,7 @@ public struct Rollbacker: Sendable {
             }
             if rollback.kind == .derived {
                 for step in rollback.steps where step.dataOf != nil {
-                    if let loss = try Rollbacker.loss(of: step, session: session) { item.losses.append(loss) }
+                    if let loss = try Rollbacker.loss(of: step, session: session) { item.losses.append("\(step.sql) deletes \(loss)") }
                 }
                 if item.refusal == nil, !item.losses.isEmpty, !options.allowDataLoss {
                     item.refusal = "rolling back \(migration.path) would delete data: \(item.losses.joined(separator: "; ")); back it up, then pass --allow-data-loss"
@@ -247,15 +247,15 @@ public struct Rollbacker: Sendable {
         return nil
     }
 
+    /// "about 1200 rows of "x" (the catalog's estimate)", or a column's values in them.
     static func describeLoss(_ step: RollbackStep, estimate: Int64?, known: Bool) -> String {
         let rows: String
         if let estimate, estimate > 0 {
-            rows = "about \(estimate) row\(estimate == 1 ? "" : "s") (the catalog's estimate)"
+            rows = "about \(estimate) row\(estimate == 1 ? "" : "s") of \(step.dataOf ?? "?") (the catalog's estimate)"
         } else {
-            rows = known ? "rows (the catalog has no estimate yet)" : "rows, maybe (they could not be counted)"
+            rows = "the rows of \(step.dataOf ?? "?") " + (known ? "(it has some; the catalog has no estimate yet)" : "(if any: they could not be counted)")
         }
-        let table = step.dataOf ?? "?"
-        if let column = step.column { return "\(step.sql) deletes column \(column)'s values in \(rows) of \(table)" }
-        return "\(step.sql) deletes \(rows) of \(table)"
+        if let column = step.column { return "the values of column \(column) in \(rows)" }
+        return rows
     }
 }

@@ -130,7 +130,7 @@ struct RollbackRunner {
     private func dataLoss(_ rollback: MigrationRollback) throws -> String? {
         guard rollback.kind == .derived, !allowDataLoss else { return nil }
         for step in rollback.steps where step.dataOf != nil {
-            if let loss = try Rollbacker.loss(of: step, session: session) { return loss }
+            if let loss = try Rollbacker.loss(of: step, session: session) { return "\(step.sql) deletes \(loss)" }
         }
         return nil
     }

@@ -100,6 +100,7 @@ public enum PlanReport {
         lines += plan.afterMerge.map { "  - \($0)" }
         if plan.verdict.reasons.count > 1 || !plan.verdict.notes.isEmpty {
             lines.append("")
+            lines.append(style.bold(plan.verdict.decision == .ready ? "Notes" : "Every reason"))
             lines += plan.verdict.reasons.map { "  - \($0)" }
             lines += plan.verdict.notes.map { "  note: \($0)" }
         }
@@ -158,7 +159,7 @@ public enum PlanReport {
         lines.append("<details><summary>Rollback plan (\(plan.rollbacks.count) migration\(plan.rollbacks.count == 1 ? "" : "s")\(irreversible > 0 ? ", \(irreversible) only by restoring a backup" : ""))</summary>")
         lines.append("")
         if let target = plan.rollbackTarget { lines.append("Newest first; rows read on `\(target)`. Run with `gitgate rollback --target \(target)`.") }
-        if let error = plan.rollbackTargetError { lines.append("", "Could not read it: \(escape(error))") }
+        if let error = plan.rollbackTargetError { lines += ["", "Could not read it: \(escape(error))"] }
         for entry in plan.rollbacks {
             lines.append("")
             lines.append("**`\(entry.rollback.migration.path)`**: \(escape(kindWords(entry.rollback)))")
@@ -313,7 +314,7 @@ public enum PlanReport {
             lines.append("  \(word) \(item.migration.path): \(kindWords(item.rollback))")
             let entry = DeploymentPlan.RollbackEntry(rollback: item.rollback, appliedAt: item.appliedAt, rows: item.rollback.steps.map { _ in nil })
             lines += rollbackLines(entry).map { "      \($0.components(separatedBy: "  -- loses ").first!)" }
-            lines += item.losses.map { "      loses: \($0)" }
+            lines += item.losses.map { "      \($0)" }
         }
         if plan.isRefused {
             lines.append(style.red("Refused: nothing will be rolled back"))
