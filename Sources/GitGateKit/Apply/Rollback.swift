@@ -114,6 +114,9 @@ public struct Rollbacker: Sendable {
         let rows = try Rollbacker.ledgerRows(session)
 
         var chosen: [Migration] = []
+        if versions.isEmpty && inspection.isMain {
+            throw GitGateError(.usage, "on \(inspection.base) every migration is merged: name the versions to roll back, with --merged (gitgate rollback --target \(target.name) --merged VERSION)")
+        }
         if versions.isEmpty {
             chosen = branchMigrations.filter { rows[$0.version] != nil }
         } else {
