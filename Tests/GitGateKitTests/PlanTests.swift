@@ -81,4 +81,32 @@ struct PlanTests {
             try DeploymentPlan.make(at: world.worktree, targets: ["nope"], environment: world.environment)
         }
     }
+    @Test("what gitgate derives a reverse for, and what only a restore undoes", .database)
+    func derivation() throws {
+        let world = try ApplyWorld(conninfo: try TestDatabase.conninfo(), branch: [
+            // What belongs to a table the migration creates goes with it.
+            "001_new.sql": """
+                CREATE TABLE t (id int, note text);
+                CREATE INDEX ON t (note);
+                COMMENT ON COLUMN t.note IS 'free text';
+                INSERT INTO t VALUES (1, 'seed');
+
+                """,
+            "002_add.sql": "ALTER TABLE t ADD COLUMN extra int;\nCREATE INDEX CONCURRENTLY t_extra_idx ON t (extra);\n",
+            "003_replace.sql": "CREATE OR REPLACE VIEW v AS SELECT 1 AS one;\n",
+            "004_drop.sql": "DROP TABLE IF EXISTS old_things;\n",
+            "005_fix.sql": "UPDATE t SET note = 'x' WHERE id = 1;\n",
+        ])
+        let plan = try DeploymentPlan.make(at: world.worktree, environment: world.environment)
+        let kinds = Dictionary(uniqueKeysWithValues: plan.rollbacks.map { ($0.rollback.migration.version, $0.rollback.kind) })
+        #expect(kinds == ["001": .derived, "002": .derived, "003": .irreversible, "004": .irreversible, "005": .irreversible])
+        let first = try #require(plan.rollbacks.first { $0.rollback.migration.version == "001" })
+        #expect(first.rollback.steps.map(\.sql) == [#"DROP TABLE IF EXISTS "t""#])
+        let second = try #require(plan.rollbacks.first { $0.rollback.migration.version == "002" })
+        #expect(second.rollback.steps.map(\.sql) == [#"DROP INDEX CONCURRENTLY IF EXISTS "t_extra_idx""#, #"ALTER TABLE "t" DROP COLUMN IF EXISTS "extra""#])
+        #expect(!second.rollback.transactional, "DROP INDEX CONCURRENTLY runs outside a transaction")
+        let drop = try #require(plan.rollbacks.first { $0.rollback.migration.version == "004" })
+        #expect(drop.rollback.irreversible == ["line 1: DROP TABLE (table old_things) cannot be reversed from the SQL"])
+        #expect(PlanReport.text(plan, style: .plain).contains("restore from the backup or point in time before it is applied"))
+    }
 }

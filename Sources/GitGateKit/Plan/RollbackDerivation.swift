@@ -41,9 +41,9 @@ enum RollbackDerivation {
                 if let step = reverse(effect, kind: statement.kind) {
                     forward.append(step)
                     created.insert(objectKey(effect.object))
-                } else if case .comment = effect.action, created.contains(objectKey(effect.object)) {
-                    continue // dropped with its object
-                } else if case .grant = effect.action, created.contains(objectKey(effect.object)) {
+                } else if !owners(of: effect.object).isDisjoint(with: created) {
+                    // A comment, grant, seed row, unnamed index or other change to something this
+                    // migration created goes with it when it is dropped.
                     continue
                 } else {
                     outcome.irreversible.append("line \(statement.line): \(summary) (\(effect.object)) cannot be reversed from the SQL")
@@ -60,6 +60,17 @@ enum RollbackDerivation {
             return "relation:" + name.name + "@" + (name.schema ?? "")
         default: return object.description
         }
+    }
+
+    /// The object and the table it belongs to, as `objectKey`s.
+    private static func owners(of object: DatabaseObject) -> Set<String> {
+        var keys: Set<String> = [objectKey(object)]
+        switch object {
+        case .column(let table, _), .constraint(let table, _), .trigger(_, let table), .index(_, let table?):
+            keys.insert(objectKey(.table(table)))
+        default: break
+        }
+        return keys
     }
 
     private static func name(_ name: QualifiedName) -> String { Expectations.quoted(name) }
