@@ -161,14 +161,15 @@ public struct Rollbacker: Sendable {
     }
 
     /// Runs the plan, newest first; the first failure stops it (the ones before stay rolled back).
-    public func run(_ plan: RollbackPlan, progress: (RollbackResult.Step) -> Void = { _ in }) throws -> RollbackResult {
+    public func run(_ plan: RollbackPlan, waiting: (String) -> Void = { _ in },
+                    progress: (RollbackResult.Step) -> Void = { _ in }) throws -> RollbackResult {
         if let first = plan.refusals.first {
             let more = plan.refusals.count > 1 ? " (and \(plan.refusals.count - 1) more)" : ""
             throw GitGateError(.refused, "nothing rolled back: \(first)\(more)")
         }
         guard !plan.dryRun, !plan.items.isEmpty else { return RollbackResult(target: target.name, steps: [], failure: nil) }
         let session = try TargetSession(target, readOnly: false, environment: options.environment)
-        try ApplyLock.acquire(session, wait: options.lockWait) { _ in }
+        try ApplyLock.acquire(session, wait: options.lockWait, waiting: waiting)
         defer { ApplyLock.release(session) }
         let runner = RollbackRunner(session: session, searchPath: try LedgerSchema.searchPathAvoidingLedger(session),
                                     allowDataLoss: options.allowDataLoss)

@@ -70,7 +70,10 @@ struct Rollback: ParsableCommand {
             }
         }
         let progressStyle = json ? Style.forTerminal(fileDescriptor: 2) : style
-        let result = try rollbacker.run(plan) { step in
+        let result = try rollbacker.run(plan, waiting: { holder in
+            let line = "  waiting for another gitgate apply or rollback to finish (\(holder)) …"
+            if json { Console.error(line) } else { Console.out(line) }
+        }) { step in
             guard step.outcome == .rolledBack || step.outcome == .skipped else { return }
             let line = "  " + (step.outcome == .rolledBack ? progressStyle.green("rolled back") : progressStyle.dim("skipped")) + " \(step.migration.path)"
                 + (step.durationMs.map { "  \($0) ms" } ?? "") + (step.note.map { progressStyle.dim("  \($0)") } ?? "")
