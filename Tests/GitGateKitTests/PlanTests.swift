@@ -46,6 +46,7 @@ struct PlanTests {
         #expect(plan.summary.hasPrefix("BLOCKED: production: migrations/002_create_security_detections.sql is not applied"))
         #expect(plan.rollbacks.map(\.rollback.migration.version) == ["003", "002"])
         #expect(plan.rollbacks.allSatisfy { $0.rollback.kind == .derived })
+        #expect(plan.tables.map(\.table) == ["security_detections", "job_analysis_tiers"] && plan.tables.allSatisfy { !$0.exists })
 
         let markdown = PlanReport.markdown(plan)
         #expect(markdown.hasPrefix(PlanReport.marker + "\n### "))
@@ -71,6 +72,12 @@ struct PlanTests {
         #expect(detections.appliedAt != nil)
         let tiers = try #require(plan.rollbacks.first { $0.rollback.migration.version == "003" })
         #expect(tiers.rows.compactMap { $0 }.allSatisfy { $0.hasPrefix("no rows") }, "\(tiers.rows)")
+        // The checklist's production test: each new table, its columns and indexes, its rows.
+        let detectionsTable = try #require(plan.tables.first { $0.table == "security_detections" })
+        #expect(detectionsTable.exists && detectionsTable.rows == "1 row")
+        #expect(detectionsTable.columns.first == "id bigint" && detectionsTable.columns.contains("severity text"))
+        #expect(detectionsTable.indexes == ["security_detections_pkey", "security_detections_user_id_idx"])
+        #expect(plan.tables.first { $0.table == "job_analysis_tiers" }?.rows == "0 rows")
         try Self.expectSnapshot(Self.normalise(PlanReport.markdown(plan), plan), named: "checklist-ready.md")
     }
 

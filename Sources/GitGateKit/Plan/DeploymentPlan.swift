@@ -46,6 +46,10 @@ public struct DeploymentPlan: Sendable {
     public var rollbackTargetError: String?
     /// Newest first.
     public var rollbacks: [RollbackEntry]
+    /// The command that runs the rollback with the configured ledger's tool.
+    public var rollbackCommand: String?
+    /// Each table the branch creates, as the rollback target's catalog has it (the checklist's `\\dt` and count).
+    public var tables: [TableVerification]
     /// After the merge: close, then the reminders from `.gitgate`.
     public var afterMerge: [String]
 
@@ -97,7 +101,10 @@ public struct DeploymentPlan: Sendable {
         var session: TargetSession?
         var ledger: [String: Rollbacker.LedgerRow] = [:]
         var rollbackError: String?
-        if let rollbackTarget {
+        if let rollbackTarget, case .failure(let failure)? = checks[rollbackTarget.name]?.outcome {
+            // Asking again would only wait for the same timeout.
+            rollbackError = failure.message
+        } else if let rollbackTarget {
             do {
                 let opened = try TargetSession(rollbackTarget, readOnly: true, environment: environment)
                 session = opened
@@ -120,6 +127,8 @@ public struct DeploymentPlan: Sendable {
             return RollbackEntry(rollback: rollback, appliedAt: ledger[migration.version]?.appliedAt, rows: rows)
         }
 
+        let tables = session.map { TableVerification.verify(TableVerification.tables(in: inspection.migrations), session: $0) } ?? []
+
         var afterMerge: [String] = []
         if !inspection.isMain {
             afterMerge.append("gitgate close \(inspection.branch): remove the worktree and the branch once merged")
@@ -128,7 +137,9 @@ public struct DeploymentPlan: Sendable {
         return DeploymentPlan(branch: inspection.branch, base: inspection.base, head: inspection.head,
                               mergeBase: inspection.mergeBase, verdict: report.verdict, targets: infos, entries: entries,
                               rollbackTarget: rollbackTarget?.name, rollbackTargetError: rollbackError,
-                              rollbacks: rollbacks, afterMerge: afterMerge)
+                              rollbacks: rollbacks,
+                              rollbackCommand: rollbackTarget.map { LedgerCommands(configuration).rollback(target: $0.name) },
+                              tables: tables, afterMerge: afterMerge)
     }
 }
 

@@ -88,12 +88,18 @@ public enum PlanReport {
             }
         }
         lines.append("")
-        lines.append(style.bold("Rollback plan") + " (newest first" + (plan.rollbackTarget.map { ", read on \($0)" } ?? "") + ")")
+        lines.append(style.bold("Rollback plan") + " (newest first" + (plan.rollbackTarget.map { ", read on \($0)" } ?? "") + ")"
+                     + (plan.rollbackCommand.map { ": \($0)" } ?? ""))
         if let error = plan.rollbackTargetError { lines.append("  \(plan.rollbackTarget ?? "target") could not be read: \(error)") }
         if plan.rollbacks.isEmpty { lines.append("  nothing to roll back") }
         for entry in plan.rollbacks {
             lines.append("  \(entry.rollback.migration.path): \(kindWords(entry.rollback))")
             lines += rollbackLines(entry).map { "    \($0)" }
+        }
+        if !plan.tables.isEmpty, let target = plan.rollbackTarget {
+            lines.append("")
+            lines.append(style.bold("Tables on \(target)"))
+            lines += plan.tables.flatMap { tableLines($0).enumerated().map { ($0.offset == 0 ? "  " : "    ") + $0.element } }
         }
         lines.append("")
         lines.append(style.bold("After the merge"))
@@ -105,6 +111,14 @@ public enum PlanReport {
             lines += plan.verdict.notes.map { "  note: \($0)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "table x: exists, 3 rows", then its columns and indexes.
+    private static func tableLines(_ table: TableVerification) -> [String] {
+        guard table.exists else { return ["\(table.table): does not exist"] }
+        return ["\(table.table): exists" + (table.rows.map { ", \($0)" } ?? ""),
+                "columns: " + table.columns.joined(separator: ", "),
+                "indexes: " + (table.indexes.isEmpty ? "none" : table.indexes.joined(separator: ", "))]
     }
 
     // MARK: Markdown
@@ -158,7 +172,7 @@ public enum PlanReport {
         let irreversible = kinds.filter { $0 == .irreversible }.count
         lines.append("<details><summary>Rollback plan (\(plan.rollbacks.count) migration\(plan.rollbacks.count == 1 ? "" : "s")\(irreversible > 0 ? ", \(irreversible) only by restoring a backup" : ""))</summary>")
         lines.append("")
-        if let target = plan.rollbackTarget { lines.append("Newest first; rows read on `\(target)`. Run with `gitgate rollback --target \(target)`.") }
+        if let target = plan.rollbackTarget { lines.append("Newest first; rows read on `\(target)`. Run with `\(plan.rollbackCommand ?? "gitgate rollback --target \(target)")`.") }
         if let error = plan.rollbackTargetError { lines += ["", "Could not read it: \(escape(error))"] }
         for entry in plan.rollbacks {
             lines.append("")
@@ -181,6 +195,19 @@ public enum PlanReport {
         lines.append("")
         lines.append("</details>")
         lines.append("")
+        if !plan.tables.isEmpty, let target = plan.rollbackTarget {
+            let present = plan.tables.filter(\.exists).count
+            lines.append("<details><summary>Tables on \(target) (\(present) of \(plan.tables.count) present)</summary>")
+            lines.append("")
+            for table in plan.tables {
+                let parts = tableLines(table)
+                lines.append("- " + escape(parts[0]))
+                lines += parts.dropFirst().map { "  - " + escape($0) }
+            }
+            lines.append("")
+            lines.append("</details>")
+            lines.append("")
+        }
         lines.append("<details><summary>After the merge</summary>")
         lines.append("")
         lines += plan.afterMerge.map { "- \(escape($0))" }
@@ -213,7 +240,16 @@ public enum PlanReport {
         var targets: [JSONTarget]
         var migrations: [JSONMigration]
         var rollback: JSONRollbackPlan
+        var tables: [JSONTable]
         var afterMerge: [String]
+    }
+
+    private struct JSONTable: Encodable {
+        var table: String
+        var exists: Bool
+        var columns: [String]
+        var indexes: [String]
+        var rows: String?
     }
 
     private struct JSONTarget: Encodable {
@@ -237,6 +273,7 @@ public enum PlanReport {
 
     private struct JSONRollbackPlan: Encodable {
         var target: String?
+        var command: String?
         var error: String?
         var migrations: [JSONRollback]
     }
@@ -289,8 +326,9 @@ public enum PlanReport {
                              checksum: entry.migration.checksum, findings: entry.findings, targets: states,
                              transactional: entry.transactional, applyNote: entry.runNote)
             },
-            rollback: .init(target: plan.rollbackTarget, error: plan.rollbackTargetError,
+            rollback: .init(target: plan.rollbackTarget, command: plan.rollbackCommand, error: plan.rollbackTargetError,
                             migrations: plan.rollbacks.map { jsonRollback($0.rollback, appliedAt: $0.appliedAt, rows: $0.rows) }),
+            tables: plan.tables.map { .init(table: $0.table, exists: $0.exists, columns: $0.columns, indexes: $0.indexes, rows: $0.rows) },
             afterMerge: plan.afterMerge)
         return encode(object)
     }
