@@ -31,6 +31,8 @@ struct Gitgate: ParsableCommand {
             Status.self,
             Lint.self,
             Apply.self,
+            Plan.self,
+            Rollback.self,
             Record.self,
             BaselineCommand.self,
             Close.self,

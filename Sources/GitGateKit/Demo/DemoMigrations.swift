@@ -1,7 +1,7 @@
 /// The migrations of the demo: the two from the original manual checklist, written the way the
 /// checklist's review step asks (IF NOT EXISTS, indexes, foreign keys to existing tables, comments).
-enum DemoMigrations {
-    static let users = """
+public enum DemoMigrations {
+    public static let users = """
         CREATE TABLE IF NOT EXISTS users (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             email text NOT NULL UNIQUE,
@@ -11,7 +11,7 @@ enum DemoMigrations {
 
         """
 
-    static let securityDetections = """
+    public static let securityDetections = """
         -- What the scanner found, per user.
         CREATE TABLE IF NOT EXISTS security_detections (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -25,7 +25,7 @@ enum DemoMigrations {
 
         """
 
-    static let jobAnalysisTiers = """
+    public static let jobAnalysisTiers = """
         -- Which analysis tier each job runs at.
         CREATE TABLE IF NOT EXISTS job_analysis_tiers (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
