@@ -105,7 +105,7 @@ enum RollbackDerivation {
             return step("DROP \(kind == "CreateDomainStmt" ? "DOMAIN" : "TYPE") IF EXISTS \(name(type))")
         case .function(let function, let arguments?):
             var isProcedure = false
-            if case .routine(_, let procedure) = effect.detail { isProcedure = procedure }
+            if case .routine(_, let procedure, _) = effect.detail { isProcedure = procedure }
             return step("DROP \(isProcedure ? "PROCEDURE" : "FUNCTION") IF EXISTS \(name(function))(\(arguments.joined(separator: ", ")))")
         case .trigger(let trigger, let table):
             return step("DROP TRIGGER IF EXISTS \(Expectations.quoteIdent(trigger)) ON \(name(table))")
