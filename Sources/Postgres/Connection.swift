@@ -99,7 +99,9 @@ public final class Connection {
             // The message may be translated (LANG): fall back on what libpq and the clock know.
             if kind == .connection && PQconnectionNeedsPassword(connection) == 1 {
                 kind = .authentication
-            } else if kind == .connection, let seconds = timeout?.seconds, elapsed >= .seconds(seconds) {
+            } else if kind == .connection, !message.contains("connection to server "),
+                      let seconds = timeout?.seconds, elapsed >= .seconds(seconds)
+            {
                 kind = .timeout
             }
             if message.lowercased().contains("lock timeout") {
@@ -108,7 +110,7 @@ public final class Connection {
                 sqlState = "55P03"
             }
             var text = secrets.redact(message)
-            if kind == .timeout && sqlState == nil {
+            if sqlState == nil && (kind == .timeout || message.contains("timeout expired")) {
                 text = PostgresError.oneLine(text) + " (gave up after \(Self.format(elapsed)); "
                     + (timeout.map { "connect_timeout \($0.seconds.map { "\($0) s" } ?? "none") per address, from \($0.source)" } ?? "no connect_timeout")
                     + ")"

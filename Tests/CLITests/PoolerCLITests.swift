@@ -34,9 +34,8 @@ struct PoolerCLITests {
         try connection.execute("CREATE TABLE events (id bigint, kind text); ANALYZE events;")
         try connection.execute("UPDATE pg_class SET reltuples = 250000 WHERE oid = 'events'::regclass")
         let repo = try TestRepository()
-        try repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tlargeTableRows = 200000\n",
+        try repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tlargeTableRows = 200000\n[gitgate \"production\"]\n\turl = \"\(pooled)\"\n",
                               "migrations/README": "migrations\n"], message: "Setup")
-        try repo.git("config", "gitgate.production.url", pooled)
         try repo.write("change.sql", "CREATE INDEX events_kind ON events (kind);\n")
         let result = try GitGateBinary.run(["lint", "--target", "production", "--format", "json", "change.sql"],
                                            in: repo.path, environment: repo.environment)

@@ -73,6 +73,7 @@ struct ConnectionTruthTests {
         #expect(error.message.contains("port \(silent.port) failed: timeout expired"), "\(error.message)")
         // Mixed causes: the message lists both, the kind claims neither alone.
         #expect(error.kind == .connection)
+        #expect(error.message.contains("connect_timeout 2 s per address, from the URL"), "\(error.message)")
     }
 
     @Test(.database) func targetSessionAttrsPicksTheHostThatQualifies() throws {
@@ -80,11 +81,12 @@ struct ConnectionTruthTests {
         let database = try TestDatabase.conninfo().components(separatedBy: " ").first { $0.hasPrefix("dbname=") }!
         let missing = "/tmp/gg-none-\(UInt32.random(in: 0...UInt32.max))"
         let list = "host=\(missing),\(cluster.socketDirectory) port=\(cluster.port),\(cluster.port) user=\(cluster.superuser) \(database)"
-        let connection = try Connection(list + " target_session_attrs=read-write", options: .init(connectTimeout: 5))
+        // Not gitgate's read-only startup setting: with it, the session itself would be read-only.
+        let connection = try Connection(list + " target_session_attrs=read-write", options: .init(connectTimeout: 5, readOnly: false))
         #expect(connection.host == cluster.socketDirectory)
         // The primary is not a standby: the refusal names the reason, per host.
         let error = try #require(throws: PostgresError.self) {
-            try Connection(list + " target_session_attrs=standby", options: .init(connectTimeout: 5))
+            try Connection(list + " target_session_attrs=standby", options: .init(connectTimeout: 5, readOnly: false))
         }
         #expect(error.message.contains("not in hot standby mode"), "\(error.message)")
     }
