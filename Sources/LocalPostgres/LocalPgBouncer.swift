@@ -26,7 +26,10 @@ public final class LocalPgBouncer: Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    public init(in front: LocalCluster, mode: PoolMode, poolSize: Int = 2) throws {
+    /// `ignoredStartupParameters` is PgBouncer's `ignore_startup_parameters`: with `options`
+    /// there, it lets libpq's `options` in and drops it.
+    public init(in front: LocalCluster, mode: PoolMode, poolSize: Int = 2,
+                ignoredStartupParameters: [String] = ["extra_float_digits"]) throws {
         guard let binary = Self.findBinary() else {
             throw LocalPostgresError.setup("pgbouncer is not installed (apt-get install pgbouncer, or run ./install.sh)")
         }
@@ -49,7 +52,7 @@ public final class LocalPgBouncer: Sendable {
             pool_mode = \(mode.rawValue)
             default_pool_size = \(poolSize)
             max_client_conn = 200
-            ignore_startup_parameters = extra_float_digits
+            ignore_startup_parameters = \(ignoredStartupParameters.joined(separator: ","))
             server_reset_query = DISCARD ALL
 
             """

@@ -71,6 +71,34 @@ struct PoolerCLITests {
     }
 }
 
+extension PoolerCLITests {
+    @Test("apply through a pooler that drops the startup settings is refused too; nothing is left locked")
+    func applyRefusedWhenOptionsAreDropped() throws {
+        let cluster = try TestPostgres.cluster()
+        let bouncer = try LocalPgBouncer(in: cluster, mode: .transaction, ignoredStartupParameters: ["extra_float_digits", "options"])
+        defer { bouncer.stop() }
+        let direct = try TestDatabase.make()
+        let name = try #require(direct.components(separatedBy: " ").first { $0.hasPrefix("dbname=") }).dropFirst(7)
+        let gated = try GatedRepository(conninfo: bouncer.conninfo(database: String(name)), install: nil)
+        let apply = try gated.gitgate(["apply", "--yes"], in: gated.worktree)
+        #expect(apply.status == 1, "\(apply.stdout) \(apply.stderr)")
+        #expect(apply.stderr.contains("did not receive the settings gitgate sent at connect"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("the server's own port"), "\(apply.stderr)")
+        let admin = try Connection(direct, options: .init(readOnly: false))
+        #expect(try admin.query("SELECT to_regclass('orders') IS NULL AS clean")[0, "clean"] == "t")
+        #expect(try admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'")[0, "n"] == "0")
+    }
+
+    @Test("status through a session pooler")
+    func statusThroughASessionPooler() throws {
+        let (_, pooled) = try TestPgBouncer.database(.session)
+        let gated = try GatedRepository(conninfo: pooled, install: nil)
+        let blocked = try gated.gitgate(["status"], in: gated.worktree)
+        #expect(blocked.status == 1, "\(blocked.stdout) \(blocked.stderr)")
+        #expect(blocked.stdout.contains(GatedRepository.pendingPath))
+    }
+}
+
 extension GatedRepository {
     /// What `applyPendingMigration()` does, on the database itself rather than through the URL.
     static func applyPending(_ conninfo: String) throws {
