@@ -19,6 +19,8 @@ struct PoolerCLITests {
         let check = try gated.gitgate(["check", "--base", "main", "--head", "feature"])
         #expect(check.status == 1, "\(check.stdout) \(check.stderr)")
         #expect(check.stdout.contains("BLOCKED"))
+        let doctor = try gated.gitgate(["doctor"], in: gated.worktree)
+        #expect(doctor.stdout.contains("read-only transaction"), "\(doctor.stdout)")
 
         try GatedRepository.applyPending(direct)
         let ready = try gated.gitgate(["status"], in: gated.worktree)

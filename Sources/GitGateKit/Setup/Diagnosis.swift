@@ -96,6 +96,9 @@ public struct Diagnosis: Sendable {
             let version = result.string(row: 0, column: result.columns[0]) ?? "?"
             let hasLedger = result.rows.first?[1] == "t"
             let ledgerText = ledger == .none ? "no ledger configured" : (hasLedger ? "ledger \(table) present" : "no ledger \(table) yet (created by the first \(LedgerCommands(ledger: ledger, folder: folder).apply(target: target.name)))")
+            guard result.rows.first?[2] == "on" else {
+                return Item(name: name, status: .problem, detail: "\(connection.described): the check's transaction is not read-only (BEGIN READ ONLY had no effect); run the check against the server's own port")
+            }
             return Item(name: name, status: .ok, detail: "\(connection.described), PostgreSQL \(version), read-only transaction, \(ledgerText)")
         } catch let error as GitGateError {
             return Item(name: name, status: target.gate ? .problem : .warning, detail: error.message)
