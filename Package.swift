@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LocalPostgres", "TestSupport"]),
         .testTarget(name: "SQLTests", dependencies: ["SQL"]),
-        .testTarget(name: "GitGateKitTests", dependencies: ["GitGateKit", "TestSupport", "Git", "Postgres", "SQL", "Digest"]),
+        .testTarget(name: "GitGateKitTests", dependencies: ["GitGateKit", "TestSupport", "Git", "Postgres", "LocalPostgres", "SQL", "Digest"]),
         .testTarget(name: "CLITests", dependencies: ["gitgate", "GitGateKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs gitgate on a Debian or Ubuntu machine that has Swift:
 # the system libraries it links (libgit2, libpq, libpg_query, libcrypto), PostgreSQL
-# for the demo and the tests, then the release binary and shell completions.
+# for the demo and the tests, PgBouncer for the tests (behind a pooler), then the release binary and shell completions.
 #   ./install.sh                 installs to /usr/local/bin
 #   PREFIX=$HOME/.local ./install.sh
 # Safe to run again: it only installs what is missing and rebuilds the binary.
@@ -9,7 +9,8 @@ set -euo pipefail
 
 PREFIX="${PREFIX:-/usr/local}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-packages=(git pkg-config libgit2-dev libpq-dev libpg-query-dev libssl-dev postgresql util-linux)
+# pgbouncer: the tests start their own in front of a throwaway cluster (Debian enables its service too).
+packages=(git pkg-config libgit2-dev libpq-dev libpg-query-dev libssl-dev postgresql pgbouncer util-linux)
 
 say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }

@@ -144,7 +144,7 @@ public final class LocalCluster: Sendable {
     }
 
     /// /tmp/gg-XXXXXX: short, because a socket path must fit in 107 bytes.
-    private static func makeDirectory(owner: RunAs) throws -> String {
+    static func makeDirectory(owner: RunAs) throws -> String {
         var template = Array("/tmp/gg-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw LocalPostgresError.setup("mkdtemp in /tmp failed: \(String(cString: strerror(errno)))")
@@ -159,7 +159,7 @@ public final class LocalCluster: Sendable {
     }
 
     /// Ours minus PG* variables (PGDATA, PGPORT, … would change what initdb and postgres do).
-    private static func childEnvironment() -> [String] {
+    static func childEnvironment() -> [String] {
         ProcessInfo.processInfo.environment
             .filter { !$0.key.hasPrefix("PG") }
             .map { "\($0.key)=\($0.value)" }

@@ -66,10 +66,17 @@ public final class Connection {
         if let ms = options.lockTimeoutMs { settings.append("-c lock_timeout=\(ms)") }
         settings += options.settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }
 
+        // libpq's own order decides the connect timeout: the string, then its service, then
+        // PGCONNECT_TIMEOUT. gitgate's default applies only when none of them sets one.
+        let processEnvironment = ProcessInfo.processInfo.environment
+        let ownTimeout = Conninfo.connectTimeout(parsed, environment: processEnvironment)
+        let timeout: ConnectTimeout? = ownTimeout
+            ?? (options.connectTimeout > 0 ? ConnectTimeout(value: String(options.connectTimeout), source: "gitgate's connectTimeout") : nil)
+
         // Keywords after "dbname" override what the expanded connection string says.
         var keywords: [String?] = ["dbname", "fallback_application_name"]
         var values: [String?] = [conninfo, options.applicationName]
-        if options.connectTimeout > 0 {
+        if ownTimeout == nil, options.connectTimeout > 0 {
             keywords.append("connect_timeout")
             values.append(String(options.connectTimeout))
         }
@@ -86,17 +93,30 @@ public final class Connection {
         }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(connection))
+            let elapsed = ContinuousClock.now - started
             var kind = PostgresError.Kind(connectionMessage: message)
+            var sqlState: String?
             // The message may be translated (LANG): fall back on what libpq and the clock know.
             if kind == .connection && PQconnectionNeedsPassword(connection) == 1 {
                 kind = .authentication
-            } else if kind == .connection && options.connectTimeout > 0
-                && ContinuousClock.now - started >= .seconds(max(2, options.connectTimeout))
+            } else if kind == .connection, !message.contains("connection to server "),
+                      let seconds = timeout?.seconds, elapsed >= .seconds(seconds)
             {
                 kind = .timeout
             }
+            if message.lowercased().contains("lock timeout") {
+                // The server's lock_timeout (sent at startup) ended the connection while it waited on a catalog lock.
+                kind = .timeout
+                sqlState = "55P03"
+            }
+            var text = secrets.redact(message)
+            if sqlState == nil && (kind == .timeout || message.contains("timeout expired")) {
+                text = PostgresError.oneLine(text) + " (gave up after \(Self.format(elapsed)); "
+                    + (timeout.map { "connect_timeout \($0.seconds.map { "\($0) s" } ?? "none") per address, from \($0.source)" } ?? "no connect_timeout")
+                    + ")"
+            }
             PQfinish(connection)
-            throw PostgresError(kind: kind, message: secrets.redact(message), target: secrets.described)
+            throw PostgresError(kind: kind, message: text, sqlState: sqlState, target: secrets.described)
         }
         // Non-blocking so that sending can also honour the query deadline.
         PQsetnonblocking(connection, 1)
@@ -107,6 +127,11 @@ public final class Connection {
             guard let context, let message else { return }
             Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().record(notice: String(cString: message))
         }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%.1f s", Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     private func record(notice: String) {

@@ -6,6 +6,11 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
         /// The server could not be reached, or the connection broke.
         case connection
+        /// Nothing accepts connections at the address (connection refused).
+        case refused
+        /// Something in front of the server (a pooler such as PgBouncer) refused a startup
+        /// parameter libpq sent, e.g. `options`.
+        case rejectedStartupParameter
         /// The server refused the user or the password.
         case authentication
         /// Connecting or a query took longer than allowed (client deadline,
@@ -51,6 +56,14 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
                 ? "Check the database name in the URL."
                 : "Check that the server is running and the URL points at it."
             return sentence("could not connect\(to): \(message)", advice)
+        case .refused:
+            return sentence(
+                "could not connect\(to): \(message)",
+                "Nothing listens there: check that the server is running and the host and port in the URL.")
+        case .rejectedStartupParameter:
+            return sentence(
+                "the connection\(to) was refused at startup: \(message)",
+                "A connection pooler (PgBouncer) refuses startup parameters it does not track; remove `options` from the URL and PGOPTIONS.")
         case .authentication:
             return sentence(
                 "authentication failed\(to): \(message)",
@@ -112,22 +125,28 @@ extension PostgresError.Kind {
 
     /// The kind of a failed connection attempt, from libpq's (unstructured) message.
     init(connectionMessage message: String) {
+        // libpq 15 reports each host and address it tried on a line of its own
+        // ("connection to server at … failed: …"): the kind is what every attempt says.
         let text = message.lowercased()
+        let attempts = text.components(separatedBy: "connection to server ").dropFirst().map { String($0) }
+        let kinds = Set((attempts.isEmpty ? [text] : attempts).map(Self.attemptKind))
+        self = kinds.count == 1 ? kinds.first! : (kinds.contains(.authentication) ? .authentication : .connection)
+        if text.hasPrefix("invalid ") || text.contains("connection option") || text.contains(" in uri")
+            || text.contains("connection info string") || text.contains("service file") || text.contains("definition of service")
+        {
+            self = .configuration
+        }
+    }
+
+    private static func attemptKind(_ text: String) -> Self {
         let authentication = [
             "authentication failed", "no password supplied", "no pg_hba.conf entry",
             "password is required", "server requested", "scram",
         ]
-        if text.contains("timeout expired") {
-            self = .timeout
-        } else if authentication.contains(where: text.contains) || text.contains("role \"") {
-            self = .authentication
-        } else if text.hasPrefix("invalid ") || text.contains("connection option")
-            || text.contains(" in uri") || text.contains("connection info string")
-            || text.contains("service file") || text.contains("definition of service")
-        {
-            self = .configuration
-        } else {
-            self = .connection
-        }
+        if text.contains("timeout expired") { return .timeout }
+        if text.contains("unsupported startup parameter") { return .rejectedStartupParameter }
+        if authentication.contains(where: text.contains) || text.contains("role \"") { return .authentication }
+        if text.contains("connection refused") || text.contains("no such file or directory") { return .refused }
+        return .connection
     }
 }

@@ -136,6 +136,6 @@ import TestSupport
         #expect(doctor.status == 0, "\(doctor.output)")
         let object = try json(doctor.stdout)
         #expect(object["healthy"] as? Bool == true)
-        #expect(doctor.stdout.contains("read-only session"))
+        #expect(doctor.stdout.contains("read-only transaction"))
     }
 }

@@ -16,7 +16,7 @@ struct TimeoutTests {
             }
         }
         let error = try #require(caught)
-        #expect(error.kind == .connection)
+        #expect(error.kind == .refused)
         #expect(error.message.contains("refused"))
         #expect(error.description.contains("x@127.0.0.1:\(port)/x"))
         #expect(elapsed < .seconds(2))

@@ -75,3 +75,43 @@ extension Trait where Self == DatabaseTrait {
     /// A fresh database in the shared throwaway cluster.
     public static var database: Self { DatabaseTrait() }
 }
+
+/// A real PgBouncer in front of the shared test cluster, one per pooling mode, started on
+/// first use and stopped at exit. A pooler that cannot start fails the asking test.
+public enum TestPgBouncer {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var started: [LocalPgBouncer.PoolMode: Result<LocalPgBouncer, LocalPostgresError>] = [:]
+
+    public static func pooler(_ mode: LocalPgBouncer.PoolMode) throws -> LocalPgBouncer {
+        let cluster = try TestPostgres.cluster()
+        lock.lock()
+        defer { lock.unlock() }
+        if let state = started[mode] { return try state.get() }
+        let result = Result { () throws(LocalPostgresError) in
+            do {
+                return try LocalPgBouncer(in: cluster, mode: mode)
+            } catch let error as LocalPostgresError {
+                throw error
+            } catch {
+                throw .setup(String(describing: error))
+            }
+        }
+        if started.isEmpty { atexit { TestPgBouncer.stopAll() } }
+        started[mode] = result
+        return try result.get()
+    }
+
+    /// A fresh database in the shared cluster, and its conninfo through the pooler in `mode`.
+    public static func database(_ mode: LocalPgBouncer.PoolMode) throws -> (direct: String, pooled: String) {
+        let direct = try TestDatabase.make()
+        let name = direct.components(separatedBy: " ").first { $0.hasPrefix("dbname=") }.map { String($0.dropFirst(7)) } ?? "postgres"
+        return (direct, try pooler(mode).conninfo(database: name))
+    }
+
+    private static func stopAll() {
+        lock.lock()
+        let all = started.values
+        lock.unlock()
+        for case .success(let bouncer) in all { bouncer.stop() }
+    }
+}

@@ -7,6 +7,9 @@ import Postgres
 final class TargetSession {
     let target: Target
     let connection: Connection
+    /// A reading session runs each call as one read-only transaction (`TargetConnection.read`),
+    /// so it works through a pooler; a writing one is a session of its own (`openSession`).
+    let readOnly: Bool
 
     /// Client-side deadline for a migration's statements: long, not infinite, so a vanished
     /// server eventually ends the wait.
@@ -14,7 +17,9 @@ final class TargetSession {
 
     init(_ target: Target, readOnly: Bool, environment: [String: String]) throws {
         self.target = target
-        connection = try TargetConnection.open(target, readOnly: readOnly, environment: environment)
+        self.readOnly = readOnly
+        connection = readOnly ? try TargetConnection.open(target, environment: environment)
+                              : try TargetConnection.openSession(target, environment: environment)
     }
 
     /// `user@host:port/db`, never a password.
@@ -26,6 +31,11 @@ final class TargetSession {
     /// Runs gitgate's own statements (`;`-separated, one round trip) and returns the last result's rows.
     @discardableResult
     func rows(_ sql: String) throws -> [[String?]] {
+        if readOnly {
+            let (results, error) = try TargetConnection.read(connection, sql, target: target)
+            if let error { throw TargetConnection.describe(error, target: target) }
+            return results.last?.rows ?? []
+        }
         do {
             return try connection.batch(sql, timeout: bookkeepingDeadline).last?.rows ?? []
         } catch let error as PostgresError {
@@ -35,6 +45,7 @@ final class TargetSession {
 
     /// Like `rows`, but a statement's error is returned rather than thrown (connection failures still throw).
     func attempt(_ sql: String, deadline: Duration? = nil) throws -> (results: [QueryResult], error: PostgresError?) {
+        if readOnly { return try TargetConnection.read(connection, sql, target: target, deadline: deadline) }
         do {
             return try connection.batchUntilError(sql, timeout: deadline ?? bookkeepingDeadline)
         } catch let error as PostgresError {

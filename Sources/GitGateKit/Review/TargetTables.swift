@@ -27,11 +27,10 @@ struct TargetTables: Sendable {
     func facts(for tables: [QualifiedName]) throws -> [QualifiedName: TableFacts] {
         guard !tables.isEmpty else { return [:] }
         let connection = try TargetConnection.open(target, environment: environment)
-        let result: QueryResult
-        do {
-            result = try connection.query(Self.query(tables), timeout: .milliseconds(target.statementTimeoutMs + 5_000))
-        } catch let error as PostgresError {
-            throw TargetConnection.describe(error, target: target)
+        let (results, error) = try TargetConnection.read(connection, Self.query(tables), target: target)
+        if let error { throw TargetConnection.describe(error, target: target) }
+        guard let result = results.first else {
+            throw GitGateError(.target, "target \(target.name): the table query returned nothing; run gitgate doctor")
         }
         var facts: [QualifiedName: TableFacts] = [:]
         for row in 0..<result.count {

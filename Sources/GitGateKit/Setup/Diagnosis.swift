@@ -122,13 +122,22 @@ public struct Diagnosis: Sendable {
         do {
             let connection = try TargetConnection.open(target, environment: environment)
             let table = ledger.format.tableName
-            let result = try connection.query(
-                "SELECT current_setting('server_version'), pg_catalog.to_regclass($1) IS NOT NULL, current_setting('transaction_read_only')",
-                [ledger == .none ? "pg_catalog.pg_class" : table], timeout: .seconds(10))
+            let (results, failure) = try TargetConnection.read(connection, """
+                SELECT current_setting('server_version'), \
+                pg_catalog.to_regclass(\(sqlLiteral(ledger == .none ? "pg_catalog.pg_class" : table))) IS NOT NULL, \
+                current_setting('transaction_read_only')
+                """, target: target, deadline: .seconds(10))
+            if let failure { throw TargetConnection.describe(failure, target: target) }
+            guard let result = results.first, !result.rows.isEmpty else {
+                throw GitGateError(.target, "target \(target.name): the probe query returned nothing")
+            }
             let version = result.string(row: 0, column: result.columns[0]) ?? "?"
             let hasLedger = result.rows.first?[1] == "t"
             let ledgerText = ledger == .none ? "no ledger configured" : (hasLedger ? "ledger \(table) present" : "no ledger \(table) yet (created by the first \(LedgerCommands(ledger: ledger, folder: folder).apply(target: target.name)))")
-            return Item(name: name, status: .ok, detail: "\(connection.described), PostgreSQL \(version), read-only session, \(ledgerText)")
+            guard result.rows.first?[2] == "on" else {
+                return Item(name: name, status: .problem, detail: "\(connection.described): the check's transaction is not read-only (BEGIN READ ONLY had no effect); run the check against the server's own port")
+            }
+            return Item(name: name, status: .ok, detail: "\(connection.described), PostgreSQL \(version), read-only transaction, \(ledgerText)")
         } catch let error as GitGateError {
             return Item(name: name, status: target.gate ? .problem : .warning, detail: error.message)
         } catch {

@@ -50,13 +50,8 @@ public struct TargetChecker: Sendable {
         var sql = Catalog.query(probes)
         if let ledgerQuery = reader.query(for: migrations) { sql += ";\n" + ledgerQuery }
 
-        let (results, error): ([QueryResult], PostgresError?)
-        do {
-            // The server's statement_timeout bounds each query; this deadline also covers a server that stops answering.
-            (results, error) = try connection.batchUntilError(sql, timeout: .milliseconds(target.statementTimeoutMs + 5_000))
-        } catch let failure as PostgresError {
-            throw TargetConnection.describe(failure, target: target)
-        }
+        // One round trip: BEGIN READ ONLY, the limits, the catalog and ledger queries, COMMIT.
+        let (results, error) = try TargetConnection.read(connection, sql, target: target)
         var ledgerRows: [[String?]] = []
         var ledgerNote: String?
         if let error {
