@@ -34,6 +34,7 @@ struct Linter {
     }
 
     var newTables: NewTables
+    var settings: LintSettings
 
     private var state = SchemaState()
     private(set) var candidates: [Candidate] = []
@@ -42,6 +43,8 @@ struct Linter {
     /// New tables, checked for a COMMENT ON TABLE once every file is read.
     private var createdTables: [(table: QualifiedName, at: Site)] = []
     private var newViews = TableSet()
+    /// Indexes the files under review create, by name: dropping them again locks nothing in production.
+    private var newIndexes: Set<String> = []
 
     private struct Site {
         var file: Int
@@ -50,13 +53,19 @@ struct Linter {
         var allows: [Allow]
     }
 
-    init(newTables: NewTables) {
+    init(newTables: NewTables, settings: LintSettings = LintSettings()) {
         self.newTables = newTables
+        self.settings = settings
+        checks = Rules.withChecks.filter(settings.isEnabled)
     }
 
+    /// The enabled rules that hold their own check.
+    private let checks: [Rule]
+
     /// Reviews `files` in order and returns the candidates, in file order.
-    static func run(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables) -> [Candidate] {
-        var linter = Linter(newTables: newTables)
+    static func run(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
+                    settings: LintSettings = LintSettings()) -> [Candidate] {
+        var linter = Linter(newTables: newTables, settings: settings)
         for (index, file) in files.enumerated() {
             linter.lint(file.parsed, path: file.path, file: index)
         }
@@ -68,6 +77,7 @@ struct Linter {
         if newTables == .sameFile {
             state.new = TableSet()
             newViews = TableSet()
+            newIndexes = []
         }
         let script: ReviewScript
         switch parsed {
@@ -96,12 +106,34 @@ struct Linter {
         }
 
         var transactionBegan: Int?
+        var lockTimeoutSet = false
+        var reported: Set<Rule> = []
         for (index, statement) in script.statements.enumerated() {
             let site = Site(file: file, path: path, line: statement.line, allows: statement.allows)
             switch statement.transactionControl {
             case .begin?: transactionBegan = statement.line
             case .commit?, .rollback?, .prepareTransaction?: transactionBegan = nil
             default: break
+            }
+            if let setting = statement.setting, setting.name == nil || setting.name == "lock_timeout" {
+                // SET lock_timeout = 0 (or RESET) turns it off again.
+                let value = setting.value?.trimmingCharacters(in: .whitespaces).lowercased()
+                lockTimeoutSet = value != nil && value != "0" && value != "'0'" && value != "default"
+            }
+            if !checks.isEmpty {
+                let state = self.state
+                let newIndexes = self.newIndexes
+                let context = RuleContext(statement: statement, settings: settings, isNew: { state.isNew($0) },
+                                          isNewIndex: { newIndexes.contains($0.name) },
+                                          inTransaction: transactionBegan != nil || settings.assumeInTransaction,
+                                          lockTimeoutSet: lockTimeoutSet)
+                for rule in checks where !(rule.oncePerFile && reported.contains(rule)) {
+                    for hit in rule.check!(context) where !(rule.oncePerFile && reported.contains(rule)) {
+                        reported.insert(rule)
+                        add(rule, at: site, hit.message, fix: hit.fix)
+                        if rule.isLockRule, let table = hit.lockTable { candidates[candidates.count - 1].lockTable = table }
+                    }
+                }
             }
             if let began = transactionBegan, let refused = statement.refusedInTransaction {
                 add(.concurrentlyInTransaction, at: site,
@@ -113,6 +145,7 @@ struct Linter {
                     viewCreations.contains { $0.statement > index && TableSet(name).contains($0.name) }
                 }
                 state.apply(effect, markNew: true)
+                if effect.creates, case .index(let name?, _) = effect.object { newIndexes.insert(name.name) }
                 if effect.creates, case .view(let name) = effect.object { newViews.insert(name) }
                 if effect.creates, case .materializedView(let name) = effect.object { newViews.insert(name) }
                 checkForeignKeys(effect, at: site)
@@ -168,10 +201,14 @@ struct Linter {
                         "ADD COLUMN \(name) NOT NULL without a default fails on \(table) as soon as it has a row",
                         fix: "add it nullable (or with a constant DEFAULT), backfill in batches, then add a CHECK (\(name) IS NOT NULL) NOT VALID, VALIDATE it, and SET NOT NULL")
             }
+            // Before PostgreSQL 11 any default, constant or not, rewrites the table.
+            let anyDefaultRewrites = settings.postgresBefore(11) && column.defaultValue != nil
             if column.isGenerated || column.isIdentity || column.defaultValue?.volatility == .volatile
-                || Self.serialTypes.contains(column.type?.name ?? "") {
+                || Self.serialTypes.contains(column.type?.name ?? "") || anyDefaultRewrites {
                 let what = column.isGenerated ? "a stored generated value" : column.isIdentity ? "an identity"
-                    : "a volatile default (\(column.defaultValue?.functions.joined(separator: ", ") ?? "nextval"))"
+                    : column.defaultValue?.volatility == .volatile || column.defaultValue == nil
+                    ? "a volatile default (\(column.defaultValue?.functions.joined(separator: ", ") ?? "nextval"))"
+                    : "a default on PostgreSQL \(settings.postgresVersion ?? 0) (before 11 every default does)"
                 addLock(.volatileDefault, table, at: site,
                         "ADD COLUMN \(name) with \(what) rewrites all of \(table) under an exclusive lock",
                         fix: "add the column without it (or with a constant DEFAULT), then fill it in batches")

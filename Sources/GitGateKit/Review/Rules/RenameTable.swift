@@ -1,0 +1,11 @@
+extension Rule {
+    public static let renameTable = Rule(
+        "rename-table", .warning, .locks, lock: true,
+        summary: "renaming an existing table",
+        rationale: "The application still running during the deployment uses the old name; every query of it fails from the moment the rename commits.",
+        fix: "create the new table (or a view named like the old one) and move clients over before removing the old name",
+        examples: [
+            .bad("ALTER TABLE users RENAME TO people;"),
+            .good("CREATE VIEW people AS SELECT * FROM users;"),
+        ])
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GitGateKit
+import Testing
+
+/// One example of one rule, as a test argument.
+struct ExampleCase: CustomTestStringConvertible, Sendable {
+    var rule: Rule
+    var index: Int
+    var example: RuleExample { rule.examples[index] }
+    var testDescription: String { "\(rule.rawValue) \(example.isBad ? "bad" : "good") #\(index + 1)" }
+
+    static let all: [ExampleCase] = Rules.all.flatMap { rule in
+        rule.examples.indices.map { ExampleCase(rule: rule, index: $0) }
+    }
+}
+
+@Suite("Lint rule examples")
+struct LintRuleExampleTests {
+    /// Each example as the second file after the schema the examples assume, with its settings
+    /// and its rule enabled.
+    static func review(_ example: ExampleCase) throws -> [Finding] {
+        var settings = example.example.settings
+        settings.enabled.insert(example.rule)
+        let files = [ReviewFile(path: "001_schema.sql", contents: Data(RuleExample.existingSchema.utf8)),
+                     ReviewFile(path: "002_example.sql", contents: Data(example.example.sql.utf8))]
+        return try Reviewer(files: .named, settings: settings).review(files)
+    }
+
+    @Test(arguments: ExampleCase.all)
+    func exampleBehavesAsDocumented(_ example: ExampleCase) throws {
+        let findings = try Self.review(example)
+        let own = findings.filter { $0.rule == example.rule.rawValue }
+        // The schema every example runs after is clean of every rule, so all findings are the example's.
+        #expect(own.allSatisfy { $0.path == "002_example.sql" }, "\(own)")
+        if let line = example.example.line {
+            let finding = try #require(own.first, "\(findings.map { "\($0.rule)@\($0.line)" })")
+            #expect(finding.line == line)
+            #expect(finding.severity == example.rule.severity)
+            #expect(!finding.message.isEmpty && !finding.fix.isEmpty)
+        } else {
+            #expect(own.isEmpty, "\(own.map { "\($0.line): \($0.message)" })")
+        }
+    }
+
+    @Test func theSchemaTheExamplesAssumeIsCleanOfEveryRule() throws {
+        let every = LintSettings(enabled: Set(Rules.all))
+        let findings = try Reviewer(files: .named, settings: every)
+            .review([ReviewFile(path: "001_schema.sql", contents: Data(RuleExample.existingSchema.utf8))])
+        #expect(findings.isEmpty, "\(findings.map(\.rule))")
+    }
+
+    @Test(arguments: Rules.all)
+    func everyRuleIsDescribedAndHasExamples(_ rule: Rule) {
+        #expect(!rule.summary.isEmpty && !rule.rationale.isEmpty && !rule.fix.isEmpty)
+        #expect(rule.examples.contains { !$0.isBad })
+        // A binary file cannot be shown as an SQL example; its behaviour is tested with real bytes.
+        if rule != .notText { #expect(rule.examples.contains { $0.isBad }) }
+        #expect(Rule(rawValue: rule.rawValue) == rule)
+    }
+
+    @Test func namesAreUniqueAndKebabCase() {
+        let names = Rules.all.map(\.rawValue)
+        #expect(Set(names).count == names.count)
+        #expect(names.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
+    }
+
+    /// docs/rules.md is generated from the rules; set GITGATE_WRITE_RULES_DOC=1 to rewrite it.
+    @Test func docsRulesMarkdownIsCurrent() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/rules.md")
+        let generated = RuleDocs.markdown()
+        if ProcessInfo.processInfo.environment["GITGATE_WRITE_RULES_DOC"] == "1" {
+            try Data(generated.utf8).write(to: path)
+        }
+        let committed = try String(contentsOf: path, encoding: .utf8)
+        #expect(committed == generated, "docs/rules.md is stale: run \(RuleDocs.regenerate) (or GITGATE_WRITE_RULES_DOC=1 swift test --filter docsRulesMarkdownIsCurrent)")
+    }
+
+    @Test func explanationHasTheRationaleFixAndExamples() {
+        let text = RuleDocs.explanation(of: .destructiveDrop)
+        #expect(text.hasPrefix("destructive-drop: "))
+        #expect(text.contains(Rule.destructiveDrop.rationale))
+        #expect(text.contains("Fix: " + Rule.destructiveDrop.fix))
+        #expect(text.contains("Bad (reported on line 1):\n    DROP TABLE users;"))
+    }
+}
