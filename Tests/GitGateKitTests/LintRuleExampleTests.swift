@@ -64,6 +64,17 @@ struct LintRuleExampleTests {
         #expect(names.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
     }
 
+    @Test func explanationHasTheRationaleFixAndExamples() {
+        let text = RuleDocs.explanation(of: .destructiveDrop)
+        #expect(text.hasPrefix("destructive-drop: "))
+        #expect(text.contains(Rule.destructiveDrop.rationale))
+        #expect(text.contains("Fix: " + Rule.destructiveDrop.fix))
+        #expect(text.contains("Bad (reported on line 1):\n    DROP TABLE users;"))
+    }
+}
+
+@Suite("Rule docs")
+struct RuleDocsTests {
     /// docs/rules.md is generated from the rules; set GITGATE_WRITE_RULES_DOC=1 to rewrite it.
     @Test func docsRulesMarkdownIsCurrent() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -73,14 +84,22 @@ struct LintRuleExampleTests {
             try Data(generated.utf8).write(to: path)
         }
         let committed = try String(contentsOf: path, encoding: .utf8)
-        #expect(committed == generated, "docs/rules.md is stale: run \(RuleDocs.regenerate) (or GITGATE_WRITE_RULES_DOC=1 swift test --filter docsRulesMarkdownIsCurrent)")
+        #expect(committed == generated, "docs/rules.md is stale: run \(RuleDocs.regenerate) (or GITGATE_WRITE_RULES_DOC=1 swift test --filter RuleDocs)")
     }
 
-    @Test func explanationHasTheRationaleFixAndExamples() {
-        let text = RuleDocs.explanation(of: .destructiveDrop)
-        #expect(text.hasPrefix("destructive-drop: "))
-        #expect(text.contains(Rule.destructiveDrop.rationale))
-        #expect(text.contains("Fix: " + Rule.destructiveDrop.fix))
-        #expect(text.contains("Bad (reported on line 1):\n    DROP TABLE users;"))
+    /// README's rules table, between its markers, is generated; GITGATE_WRITE_RULES_DOC=1 rewrites it.
+    @Test func readmeRulesTableIsCurrent() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        var readme = try String(contentsOf: path, encoding: .utf8)
+        let begin = try #require(readme.range(of: "<!-- rules:begin -->\n"))
+        let end = try #require(readme.range(of: "<!-- rules:end -->"))
+        let table = RuleDocs.readmeTable()
+        if ProcessInfo.processInfo.environment["GITGATE_WRITE_RULES_DOC"] == "1" {
+            readme.replaceSubrange(begin.upperBound..<end.lowerBound, with: table)
+            try Data(readme.utf8).write(to: path)
+            return
+        }
+        #expect(String(readme[begin.upperBound..<end.lowerBound]) == table, "README's rules table is stale: run GITGATE_WRITE_RULES_DOC=1 swift test --filter RuleDocs")
     }
 }

@@ -22,6 +22,15 @@ public enum RuleDocs {
         return lines.joined(separator: "\n")
     }
 
+    /// The README's rules table (between `<!-- rules:begin -->` and `<!-- rules:end -->`).
+    public static func readmeTable() -> String {
+        var out = "| rule | default | what it catches |\n|---|---|---|\n"
+        for rule in Rules.all {
+            out += "| [`\(rule.rawValue)`](docs/rules.md#\(rule.rawValue)) | \(defaultLevel(rule)) | \(rule.summary.replacingOccurrences(of: "|", with: "\\|")) |\n"
+        }
+        return out
+    }
+
     /// docs/rules.md.
     public static func markdown() -> String {
         var out = """
