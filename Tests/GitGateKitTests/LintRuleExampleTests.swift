@@ -64,6 +64,24 @@ struct LintRuleExampleTests {
         #expect(names.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
     }
 
+    /// A fix is typed as written: identifiers quoted where PostgreSQL needs it.
+    @Test func foreignKeyIndexFixIsQuotedNamedAndRerunnable() throws {
+        let sql = """
+            CREATE TABLE IF NOT EXISTS "Users" (id bigint PRIMARY KEY);
+            COMMENT ON TABLE "Users" IS 'u';
+            CREATE TABLE IF NOT EXISTS "Orders" (id bigint PRIMARY KEY, "userId" bigint REFERENCES "Users" (id));
+            COMMENT ON TABLE "Orders" IS 'o';
+            """
+        let findings = try Reviewer(files: .named).review([ReviewFile(path: "001.sql", contents: Data(sql.utf8))])
+        let fix = findings.first { $0.rule == "foreign-key-without-index" }?.fix
+        #expect(fix == #"CREATE INDEX IF NOT EXISTS "Orders_userId_idx" ON "Orders" ("userId")"#)
+        let notNull = try Reviewer(files: .named).review([
+            ReviewFile(path: "001.sql", contents: Data(sql.utf8)),
+            ReviewFile(path: "002.sql", contents: Data(#"ALTER TABLE "Orders" ALTER COLUMN "userId" SET NOT NULL;"#.utf8)),
+        ]).first { $0.rule == "set-not-null" }
+        #expect(notNull?.fix.hasPrefix(#"add CHECK ("userId" IS NOT NULL) NOT VALID"#) == true)
+    }
+
     @Test func explanationHasTheRationaleFixAndExamples() {
         let text = RuleDocs.explanation(of: .destructiveDrop)
         #expect(text.hasPrefix("destructive-drop: "))

@@ -199,7 +199,7 @@ struct Linter {
                 && !Self.serialTypes.contains(column.type?.name ?? "") {
                 addLock(.notNullColumnWithoutDefault, table, at: site,
                         "ADD COLUMN \(name) NOT NULL without a default fails on \(table) as soon as it has a row",
-                        fix: "add it nullable (or with a constant DEFAULT), backfill in batches, then add a CHECK (\(name) IS NOT NULL) NOT VALID, VALIDATE it, and SET NOT NULL")
+                        fix: "add it nullable (or with a constant DEFAULT), backfill in batches, then add a CHECK (\(sqlIdentifier(name)) IS NOT NULL) NOT VALID, VALIDATE it, and SET NOT NULL")
             }
             // Before PostgreSQL 11 any default, constant or not, rewrites the table.
             let anyDefaultRewrites = settings.postgresBefore(11) && column.defaultValue != nil
@@ -245,7 +245,7 @@ struct Linter {
             case .columnChange(.setNotNull):
                 addLock(.setNotNull, table, at: site,
                         "SET NOT NULL on \(name) scans all of \(table) while blocking reads and writes",
-                        fix: "add CHECK (\(name) IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (PostgreSQL 12+ then skips the scan)")
+                        fix: "add CHECK (\(sqlIdentifier(name)) IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (PostgreSQL 12+ then skips the scan)")
             default:
                 break
             }
@@ -331,11 +331,14 @@ struct Linter {
     mutating func finish() {
         for key in foreignKeys where !key.columns.isEmpty && !state.isIndexed(key.table, columns: key.columns) {
             let columns = key.columns.joined(separator: ", ")
+            // The fix as it must be typed: quoted where PostgreSQL needs it, named, and re-runnable.
+            let indexName = sqlIdentifier(String(([key.table.name] + key.columns + ["idx"]).joined(separator: "_").utf8.prefix(63)) ?? "\(key.table.name)_idx")
+            let quotedColumns = key.columns.map(sqlIdentifier).joined(separator: ", ")
             // A table from before these files may have its index in main's history.
             let pending: Candidate.Pending? = state.existing.contains(key.table) ? nil : .indexed(key.table, columns: key.columns)
             add(.foreignKeyWithoutIndex, at: key.at,
                 "no index starts with \(key.table)(\(columns)), the foreign key's columns: deleting or updating a referenced row scans \(key.table), and joins on it are slow",
-                fix: "CREATE INDEX \(key.isNew ? "" : "CONCURRENTLY ")ON \(key.table) (\(columns))", pending: pending)
+                fix: "CREATE INDEX \(key.isNew ? "" : "CONCURRENTLY ")IF NOT EXISTS \(indexName) ON \(key.table) (\(quotedColumns))", pending: pending)
         }
         // Stable: findings on one line keep the order the rules found them in.
         candidates = candidates.enumerated()
