@@ -162,21 +162,6 @@ struct Linter {
         case (.drop, let object):
             checkDrop(effect, object, at: site, recreatedLater: recreatedLater)
 
-        case (.truncate, .table(let table)) where !state.isNew(table):
-            add(.destructiveTruncate, at: site, "TRUNCATE \(table) removes every row of it\(effect.cascade ? ", and CASCADE empties the tables referencing it too" : "")",
-                fix: "if the rows must go, archive them first (COPY or CREATE TABLE … AS) and say so in a gitgate:allow comment")
-        case (.deleteRows(let whereClause), .table(let table)) where !state.isNew(table):
-            if whereClause {
-                add(.destructiveDelete, at: site, "DELETE FROM \(table) removes rows in production",
-                    fix: "keep data fixes out of schema migrations, or archive the rows first and record why with '-- gitgate:allow destructive-delete because …'")
-            } else {
-                add(.deleteWithoutWhere, at: site, "DELETE FROM \(table) without WHERE removes every row",
-                    fix: "add the WHERE clause that limits it to the rows meant, and archive them first")
-            }
-        case (.updateRows(whereClause: false), .table(let table)) where !state.isNew(table):
-            add(.updateWithoutWhere, at: site, "UPDATE \(table) without WHERE rewrites every row (and locks them all until commit)",
-                fix: "add the WHERE clause meant; backfill a large table in batches, outside the migration")
-
         case (.create, .table(let table)):
             guard !effect.temporary else { break }
             if statement.kind == "CreateStmt" || statement.kind == "CreateTableAsStmt" {
@@ -222,42 +207,16 @@ struct Linter {
         case (.create, .constraint(let table, let name)) where !state.isNew(table):
             guard case .constraint(let constraint) = effect.detail else { break }
             let label = name.map { "\($0) " } ?? ""
+            // FOREIGN KEY and CHECK: constraint-without-not-valid (its own file).
             switch constraint.kind {
             case .foreignKey, .check:
-                guard !constraint.notValid else { break }
-                let kind = constraint.kind == .check ? "CHECK" : "FOREIGN KEY"
-                addLock(.constraintWithoutNotValid, table, at: site,
-                        "ADD CONSTRAINT \(label)\(kind) on existing table \(table) checks every row while holding a lock that blocks writes",
-                        fix: "add it NOT VALID, then ALTER TABLE \(table) VALIDATE CONSTRAINT in a later statement or migration")
+                break
             case .primaryKey, .unique, .exclusion:
                 guard constraint.usingIndex == nil else { break }
                 addLock(.indexWithoutConcurrently, table, at: site,
                         "ADD CONSTRAINT \(label)\(constraint.kind.rawValue.uppercased()) builds an index on existing table \(table) while blocking writes",
                         fix: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX")
             }
-
-        case (.alter, .column(let table, let name)) where !state.isNew(table):
-            switch effect.detail {
-            case .columnChange(.type(let type, _)):
-                addLock(.columnTypeChange, table, at: site,
-                        "ALTER COLUMN \(name) TYPE \(type) usually rewrites \(table) and its indexes under an exclusive lock, and breaks clients expecting the old type",
-                        fix: "add a new column of the new type, backfill it in batches, switch the application over, then drop the old one")
-            case .columnChange(.setNotNull):
-                addLock(.setNotNull, table, at: site,
-                        "SET NOT NULL on \(name) scans all of \(table) while blocking reads and writes",
-                        fix: "add CHECK (\(sqlIdentifier(name)) IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (PostgreSQL 12+ then skips the scan)")
-            default:
-                break
-            }
-
-        case (.rename(let to), .table(let table)) where !state.isNew(table):
-            addLock(.renameTable, table, at: site,
-                    "renaming \(table) to \(to) breaks every running client that still uses the old name",
-                    fix: "create the new table (or a view named like the old one) and move clients over before removing the old name")
-        case (.rename(let to), .column(let table, let name)) where !state.isNew(table):
-            addLock(.renameColumn, table, at: site,
-                    "renaming column \(table).\(name) to \(to) breaks every running client that still uses the old name",
-                    fix: "add the new column, write both while clients move over, then drop the old one")
 
         default:
             break

@@ -1,3 +1,5 @@
+import SQL
+
 extension Rule {
     public static let constraintWithoutNotValid = Rule(
         "constraint-without-not-valid", .warning, .locks, lock: true,
@@ -10,5 +12,16 @@ extension Rule {
                 ALTER TABLE users ADD CONSTRAINT adult CHECK (age >= 18) NOT VALID;
                 ALTER TABLE users VALIDATE CONSTRAINT adult;
                 """),
-        ])
+        ],
+        check: { context in
+            context.effectsOnExistingTables.compactMap { effect, table in
+                guard effect.action == .create, case .constraint(_, let name) = effect.object,
+                      case .constraint(let constraint) = effect.detail, !constraint.notValid,
+                      constraint.kind == .foreignKey || constraint.kind == .check else { return nil }
+                let kind = constraint.kind == .check ? "CHECK" : "FOREIGN KEY"
+                return RuleHit("ADD CONSTRAINT \(name.map { "\($0) " } ?? "")\(kind) on existing table \(table) checks every row while holding a lock that blocks writes",
+                               fix: "add it NOT VALID, then ALTER TABLE \(table) VALIDATE CONSTRAINT in a later statement or migration",
+                               lockTable: table)
+            }
+        })
 }

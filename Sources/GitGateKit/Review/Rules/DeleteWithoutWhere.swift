@@ -1,3 +1,5 @@
+import SQL
+
 extension Rule {
     public static let deleteWithoutWhere = Rule(
         "delete-without-where", .error, .dataLoss,
@@ -7,5 +9,12 @@ extension Rule {
         examples: [
             .bad("DELETE FROM users;"),
             .good("DELETE FROM users WHERE id = 1;"),
-        ])
+        ],
+        check: { context in
+            context.effectsOnExistingTables.compactMap { effect, table in
+                guard effect.action == .deleteRows(whereClause: false), case .table = effect.object else { return nil }
+                return RuleHit("DELETE FROM \(table) without WHERE removes every row",
+                               fix: "add the WHERE clause that limits it to the rows meant, and archive them first")
+            }
+        })
 }

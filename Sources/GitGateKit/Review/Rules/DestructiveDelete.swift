@@ -1,3 +1,5 @@
+import SQL
+
 extension Rule {
     public static let destructiveDelete = Rule(
         "destructive-delete", .error, .dataLoss,
@@ -10,5 +12,12 @@ extension Rule {
                 CREATE TABLE IF NOT EXISTS staging (id bigint);
                 DELETE FROM staging WHERE id = 1;
                 """),
-        ])
+        ],
+        check: { context in
+            context.effectsOnExistingTables.compactMap { effect, table in
+                guard effect.action == .deleteRows(whereClause: true), case .table = effect.object else { return nil }
+                return RuleHit("DELETE FROM \(table) removes rows in production",
+                               fix: "keep data fixes out of schema migrations, or archive the rows first and record why with '-- gitgate:allow destructive-delete because …'")
+            }
+        })
 }

@@ -1,3 +1,5 @@
+import SQL
+
 extension Rule {
     public static let renameTable = Rule(
         "rename-table", .warning, .locks, lock: true,
@@ -7,5 +9,13 @@ extension Rule {
         examples: [
             .bad("ALTER TABLE users RENAME TO people;"),
             .good("CREATE VIEW people AS SELECT * FROM users;"),
-        ])
+        ],
+        check: { context in
+            context.effectsOnExistingTables.compactMap { effect, table in
+                guard case .rename(let to) = effect.action, case .table = effect.object else { return nil }
+                return RuleHit("renaming \(table) to \(to) breaks every running client that still uses the old name",
+                               fix: "create the new table (or a view named like the old one) and move clients over before removing the old name",
+                               lockTable: table)
+            }
+        })
 }

@@ -1,3 +1,5 @@
+import SQL
+
 extension Rule {
     public static let updateWithoutWhere = Rule(
         "update-without-where", .error, .dataLoss,
@@ -7,5 +9,12 @@ extension Rule {
         examples: [
             .bad("UPDATE users SET email = NULL;"),
             .good("UPDATE users SET email = NULL WHERE id = 1;"),
-        ])
+        ],
+        check: { context in
+            context.effectsOnExistingTables.compactMap { effect, table in
+                guard effect.action == .updateRows(whereClause: false), case .table = effect.object else { return nil }
+                return RuleHit("UPDATE \(table) without WHERE rewrites every row (and locks them all until commit)",
+                               fix: "add the WHERE clause meant; backfill a large table in batches, outside the migration")
+            }
+        })
 }
