@@ -141,9 +141,9 @@ struct LintCLITests {
         try connection.execute("UPDATE pg_class SET reltuples = 250000 WHERE oid = 'events'::regclass")
 
         let repo = try TestRepository()
-        try repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tlargeTableRows = 200000\n",
+        // Targets are policy: main's committed .gitgate names them (git config may only say how to connect).
+        try repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = migrations\n\tlargeTableRows = 200000\n[gitgate \"production\"]\n\turl = \"\(conninfo)\"\n",
                               "migrations/README": "migrations\n"], message: "Setup")
-        try repo.git("config", "gitgate.production.url", conninfo)
         try repo.write("change.sql", "CREATE INDEX events_kind ON events (kind);\n")
         let result = try GitGateBinary.run(["lint", "--target", "production", "--format", "json", "change.sql"],
                                            in: repo.path, environment: repo.environment)
