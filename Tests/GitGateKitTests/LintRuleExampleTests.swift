@@ -121,3 +121,30 @@ struct RuleDocsTests {
         #expect(String(readme[begin.upperBound..<end.lowerBound]) == table, "README's rules table is stale: run GITGATE_WRITE_RULES_DOC=1 swift test --filter RuleDocs")
     }
 }
+
+/// What `gitgate status`, the hooks and `gitgate apply` review with: `Review.findings` and the
+/// configuration's lint settings.
+@Suite("Lint settings")
+struct LintSettingsTests {
+    static let migration = Migration(version: "002", name: "orders", path: "migrations/002_orders.sql", source: .committed,
+                                     contents: Data("CREATE TABLE orders (id serial PRIMARY KEY);\n".utf8))
+
+    static func rules(_ settings: LintSettings) -> [String: Finding.Severity] {
+        var configuration = Configuration(root: "/nonexistent", migrations: "migrations")
+        configuration.lint = settings
+        let findings = Review.findings(for: [migration], configuration: configuration)[migration.path] ?? []
+        return Dictionary(findings.map { ($0.rule, $0.severity) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    @Test func theGateAndApplyReviewWithTheRepositorysSettings() {
+        let defaults = Self.rules(LintSettings())
+        #expect(defaults == ["missing-if-not-exists": .warning, "table-without-comment": .warning])
+
+        let configured = Self.rules(LintSettings(disabled: [.tableWithoutComment], enabled: [.preferIdentity],
+                                                 levels: [.missingIfNotExists: .error, .preferBigintKeys: .warning]))
+        #expect(configured == ["missing-if-not-exists": .error, "prefer-identity": .warning, "prefer-bigint-keys": .warning])
+
+        let off = Self.rules(LintSettings(levels: [.missingIfNotExists: .off, .tableWithoutComment: .off]))
+        #expect(off.isEmpty)
+    }
+}
