@@ -110,6 +110,7 @@ struct Linter {
         var reported: Set<Rule> = []
         for (index, statement) in script.statements.enumerated() {
             let site = Site(file: file, path: path, line: statement.line, allows: statement.allows)
+            let openedBefore = transactionBegan
             switch statement.transactionControl {
             case .begin?: transactionBegan = statement.line
             case .commit?, .rollback?, .prepareTransaction?: transactionBegan = nil
@@ -126,7 +127,7 @@ struct Linter {
                 let context = RuleContext(statement: statement, settings: settings, isNew: { state.isNew($0) },
                                           isNewIndex: { newIndexes.contains($0.name) },
                                           inTransaction: transactionBegan != nil || settings.assumeInTransaction,
-                                          lockTimeoutSet: lockTimeoutSet)
+                                          lockTimeoutSet: lockTimeoutSet, openTransaction: openedBefore)
                 for rule in checks where !(rule.oncePerFile && reported.contains(rule)) {
                     for hit in rule.check!(context) where !(rule.oncePerFile && reported.contains(rule)) {
                         reported.insert(rule)

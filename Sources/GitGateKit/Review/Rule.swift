@@ -137,6 +137,8 @@ struct RuleContext {
     var inTransaction: Bool
     /// The file set lock_timeout before this statement.
     var lockTimeoutSet: Bool
+    /// The line of the file's BEGIN still open before this statement.
+    var openTransaction: Int?
 }
 
 /// A rule's finding, before it is placed in a file.

@@ -14,7 +14,7 @@ public enum Rules {
         .requireConcurrentIndexDeletion, .reindexWithoutConcurrently, .detachPartitionWithoutConcurrently,
         .vacuumFullOrCluster, .requireLockTimeout,
         // Transactions
-        .concurrentlyInTransaction, .addEnumValueInTransaction,
+        .concurrentlyInTransaction, .addEnumValueInTransaction, .transactionNesting,
         // Column types
         .preferBigintKeys, .preferIdentity, .preferText, .preferTimestamptz,
         // The file
