@@ -44,6 +44,8 @@ public struct Configuration: Sendable {
     }
     /// `gitgate.closeDiscard` globs: ignored files `gitgate close` deletes instead of keeping.
     public var closeDiscard: [String] = []
+    /// `[gitgate "lint"]` and `[gitgate "lint.severity"]`: which review rules run, and how.
+    public var lint = LintSettings()
 
     public var gatedTargets: [Target] { targets.filter(\.gate) }
 
@@ -238,6 +240,8 @@ extension Configuration {
                 guard topLevelKeys[parts[1]] != nil else {
                     throw unknownKey(entry.name, in: origin(entry.name), known: Array(topLevelKeys.values))
                 }
+            } else if parts.count >= 3, let section = LintSection(parts) {
+                try section.validate(entry.name, origin: origin(entry.name))
             } else if parts.count >= 3 {
                 let target = parts[1..<(parts.count - 1)].joined(separator: ".")
                 let key = parts[parts.count - 1]
@@ -281,6 +285,7 @@ extension Configuration {
         }
         configuration.closeDiscard = policy?.strings("gitgate.closediscard").filter { !$0.isEmpty } ?? []
         if let policy, let rows = try integer(policy, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
+        if let policy { configuration.lint = try lintSettings(policy, shown: shown) }
 
         // The migrations folder: configured, else the first usual folder that exists.
         if let folder = policy?.string("gitgate.migrations")?.nonEmpty {

@@ -34,6 +34,7 @@ struct Linter {
     }
 
     var newTables: NewTables
+    var settings: LintSettings
 
     private var state = SchemaState()
     private(set) var candidates: [Candidate] = []
@@ -42,6 +43,8 @@ struct Linter {
     /// New tables, checked for a COMMENT ON TABLE once every file is read.
     private var createdTables: [(table: QualifiedName, at: Site)] = []
     private var newViews = TableSet()
+    /// Indexes the files under review create, by name: dropping them again locks nothing in production.
+    private var newIndexes: Set<String> = []
 
     private struct Site {
         var file: Int
@@ -50,13 +53,19 @@ struct Linter {
         var allows: [Allow]
     }
 
-    init(newTables: NewTables) {
+    init(newTables: NewTables, settings: LintSettings = LintSettings()) {
         self.newTables = newTables
+        self.settings = settings
+        checks = Rules.withChecks.filter(settings.isEnabled)
     }
 
+    /// The enabled rules that hold their own check.
+    private let checks: [Rule]
+
     /// Reviews `files` in order and returns the candidates, in file order.
-    static func run(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables) -> [Candidate] {
-        var linter = Linter(newTables: newTables)
+    static func run(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
+                    settings: LintSettings = LintSettings()) -> [Candidate] {
+        var linter = Linter(newTables: newTables, settings: settings)
         for (index, file) in files.enumerated() {
             linter.lint(file.parsed, path: file.path, file: index)
         }
@@ -68,6 +77,7 @@ struct Linter {
         if newTables == .sameFile {
             state.new = TableSet()
             newViews = TableSet()
+            newIndexes = []
         }
         let script: ReviewScript
         switch parsed {
@@ -96,12 +106,35 @@ struct Linter {
         }
 
         var transactionBegan: Int?
+        var lockTimeoutSet = false
+        var reported: Set<Rule> = []
         for (index, statement) in script.statements.enumerated() {
             let site = Site(file: file, path: path, line: statement.line, allows: statement.allows)
+            let openedBefore = transactionBegan
             switch statement.transactionControl {
             case .begin?: transactionBegan = statement.line
             case .commit?, .rollback?, .prepareTransaction?: transactionBegan = nil
             default: break
+            }
+            if let setting = statement.setting, setting.name == nil || setting.name == "lock_timeout" {
+                // SET lock_timeout = 0 (or RESET) turns it off again.
+                let value = setting.value?.trimmingCharacters(in: .whitespaces).lowercased()
+                lockTimeoutSet = value != nil && value != "0" && value != "'0'" && value != "default"
+            }
+            if !checks.isEmpty {
+                let state = self.state
+                let newIndexes = self.newIndexes
+                let context = RuleContext(statement: statement, settings: settings, isNew: { state.isNew($0) },
+                                          isNewIndex: { newIndexes.contains($0.name) },
+                                          inTransaction: transactionBegan != nil || settings.assumeInTransaction,
+                                          lockTimeoutSet: lockTimeoutSet, openTransaction: openedBefore)
+                for rule in checks where !(rule.oncePerFile && reported.contains(rule)) {
+                    for hit in rule.check!(context) where !(rule.oncePerFile && reported.contains(rule)) {
+                        reported.insert(rule)
+                        add(rule, at: site, hit.message, fix: hit.fix)
+                        if rule.isLockRule, let table = hit.lockTable { candidates[candidates.count - 1].lockTable = table }
+                    }
+                }
             }
             if let began = transactionBegan, let refused = statement.refusedInTransaction {
                 add(.concurrentlyInTransaction, at: site,
@@ -113,6 +146,7 @@ struct Linter {
                     viewCreations.contains { $0.statement > index && TableSet(name).contains($0.name) }
                 }
                 state.apply(effect, markNew: true)
+                if effect.creates, case .index(let name?, _) = effect.object { newIndexes.insert(name.name) }
                 if effect.creates, case .view(let name) = effect.object { newViews.insert(name) }
                 if effect.creates, case .materializedView(let name) = effect.object { newViews.insert(name) }
                 checkForeignKeys(effect, at: site)
@@ -128,21 +162,6 @@ struct Linter {
         switch (effect.action, effect.object) {
         case (.drop, let object):
             checkDrop(effect, object, at: site, recreatedLater: recreatedLater)
-
-        case (.truncate, .table(let table)) where !state.isNew(table):
-            add(.destructiveTruncate, at: site, "TRUNCATE \(table) removes every row of it\(effect.cascade ? ", and CASCADE empties the tables referencing it too" : "")",
-                fix: "if the rows must go, archive them first (COPY or CREATE TABLE … AS) and say so in a gitgate:allow comment")
-        case (.deleteRows(let whereClause), .table(let table)) where !state.isNew(table):
-            if whereClause {
-                add(.destructiveDelete, at: site, "DELETE FROM \(table) removes rows in production",
-                    fix: "keep data fixes out of schema migrations, or archive the rows first and record why with '-- gitgate:allow destructive-delete because …'")
-            } else {
-                add(.deleteWithoutWhere, at: site, "DELETE FROM \(table) without WHERE removes every row",
-                    fix: "add the WHERE clause that limits it to the rows meant, and archive them first")
-            }
-        case (.updateRows(whereClause: false), .table(let table)) where !state.isNew(table):
-            add(.updateWithoutWhere, at: site, "UPDATE \(table) without WHERE rewrites every row (and locks them all until commit)",
-                fix: "add the WHERE clause meant; backfill a large table in batches, outside the migration")
 
         case (.create, .table(let table)):
             guard !effect.temporary else { break }
@@ -166,12 +185,16 @@ struct Linter {
                 && !Self.serialTypes.contains(column.type?.name ?? "") {
                 addLock(.notNullColumnWithoutDefault, table, at: site,
                         "ADD COLUMN \(name) NOT NULL without a default fails on \(table) as soon as it has a row",
-                        fix: "add it nullable (or with a constant DEFAULT), backfill in batches, then add a CHECK (\(name) IS NOT NULL) NOT VALID, VALIDATE it, and SET NOT NULL")
+                        fix: "add it nullable (or with a constant DEFAULT), backfill in batches, then add a CHECK (\(sqlIdentifier(name)) IS NOT NULL) NOT VALID, VALIDATE it, and SET NOT NULL")
             }
+            // Before PostgreSQL 11 any default, constant or not, rewrites the table.
+            let anyDefaultRewrites = settings.postgresBefore(11) && column.defaultValue != nil
             if column.isGenerated || column.isIdentity || column.defaultValue?.volatility == .volatile
-                || Self.serialTypes.contains(column.type?.name ?? "") {
+                || Self.serialTypes.contains(column.type?.name ?? "") || anyDefaultRewrites {
                 let what = column.isGenerated ? "a stored generated value" : column.isIdentity ? "an identity"
-                    : "a volatile default (\(column.defaultValue?.functions.joined(separator: ", ") ?? "nextval"))"
+                    : column.defaultValue?.volatility == .volatile || column.defaultValue == nil
+                    ? "a volatile default (\(column.defaultValue?.functions.joined(separator: ", ") ?? "nextval"))"
+                    : "a default on PostgreSQL \(settings.postgresVersion ?? 0) (before 11 every default does)"
                 addLock(.volatileDefault, table, at: site,
                         "ADD COLUMN \(name) with \(what) rewrites all of \(table) under an exclusive lock",
                         fix: "add the column without it (or with a constant DEFAULT), then fill it in batches")
@@ -185,42 +208,16 @@ struct Linter {
         case (.create, .constraint(let table, let name)) where !state.isNew(table):
             guard case .constraint(let constraint) = effect.detail else { break }
             let label = name.map { "\($0) " } ?? ""
+            // FOREIGN KEY and CHECK: constraint-without-not-valid (its own file).
             switch constraint.kind {
             case .foreignKey, .check:
-                guard !constraint.notValid else { break }
-                let kind = constraint.kind == .check ? "CHECK" : "FOREIGN KEY"
-                addLock(.constraintWithoutNotValid, table, at: site,
-                        "ADD CONSTRAINT \(label)\(kind) on existing table \(table) checks every row while holding a lock that blocks writes",
-                        fix: "add it NOT VALID, then ALTER TABLE \(table) VALIDATE CONSTRAINT in a later statement or migration")
+                break
             case .primaryKey, .unique, .exclusion:
                 guard constraint.usingIndex == nil else { break }
                 addLock(.indexWithoutConcurrently, table, at: site,
                         "ADD CONSTRAINT \(label)\(constraint.kind.rawValue.uppercased()) builds an index on existing table \(table) while blocking writes",
                         fix: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX")
             }
-
-        case (.alter, .column(let table, let name)) where !state.isNew(table):
-            switch effect.detail {
-            case .columnChange(.type(let type, _)):
-                addLock(.columnTypeChange, table, at: site,
-                        "ALTER COLUMN \(name) TYPE \(type) usually rewrites \(table) and its indexes under an exclusive lock, and breaks clients expecting the old type",
-                        fix: "add a new column of the new type, backfill it in batches, switch the application over, then drop the old one")
-            case .columnChange(.setNotNull):
-                addLock(.setNotNull, table, at: site,
-                        "SET NOT NULL on \(name) scans all of \(table) while blocking reads and writes",
-                        fix: "add CHECK (\(name) IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (PostgreSQL 12+ then skips the scan)")
-            default:
-                break
-            }
-
-        case (.rename(let to), .table(let table)) where !state.isNew(table):
-            addLock(.renameTable, table, at: site,
-                    "renaming \(table) to \(to) breaks every running client that still uses the old name",
-                    fix: "create the new table (or a view named like the old one) and move clients over before removing the old name")
-        case (.rename(let to), .column(let table, let name)) where !state.isNew(table):
-            addLock(.renameColumn, table, at: site,
-                    "renaming column \(table).\(name) to \(to) breaks every running client that still uses the old name",
-                    fix: "add the new column, write both while clients move over, then drop the old one")
 
         default:
             break
@@ -294,11 +291,14 @@ struct Linter {
     mutating func finish() {
         for key in foreignKeys where !key.columns.isEmpty && !state.isIndexed(key.table, columns: key.columns) {
             let columns = key.columns.joined(separator: ", ")
+            // The fix as it must be typed: quoted where PostgreSQL needs it, named, and re-runnable.
+            let indexName = sqlIdentifier(String(([key.table.name] + key.columns + ["idx"]).joined(separator: "_").utf8.prefix(63)) ?? "\(key.table.name)_idx")
+            let quotedColumns = key.columns.map(sqlIdentifier).joined(separator: ", ")
             // A table from before these files may have its index in main's history.
             let pending: Candidate.Pending? = state.existing.contains(key.table) ? nil : .indexed(key.table, columns: key.columns)
             add(.foreignKeyWithoutIndex, at: key.at,
                 "no index starts with \(key.table)(\(columns)), the foreign key's columns: deleting or updating a referenced row scans \(key.table), and joins on it are slow",
-                fix: "CREATE INDEX \(key.isNew ? "" : "CONCURRENTLY ")ON \(key.table) (\(columns))", pending: pending)
+                fix: "CREATE INDEX \(key.isNew ? "" : "CONCURRENTLY ")IF NOT EXISTS \(indexName) ON \(key.table) (\(quotedColumns))", pending: pending)
         }
         // Stable: findings on one line keep the order the rules found them in.
         candidates = candidates.enumerated()

@@ -23,10 +23,14 @@ public struct Reviewer: Sendable {
     /// Tables with at least this many rows (estimated) on the target are large.
     public var largeTableRows: Int
     public var environment: [String: String]
+    /// The repository's lint policy: which rules run, at what severity, for which PostgreSQL.
+    public var settings: LintSettings
 
     public init(files: Files, history: MigrationHistory? = nil, target: Target? = nil, largeTableRows: Int = 100_000,
+                settings: LintSettings = LintSettings.inEffect,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.files = files
+        self.settings = settings
         self.history = history
         self.target = target
         self.largeTableRows = largeTableRows
@@ -42,10 +46,24 @@ public struct Reviewer: Sendable {
     /// The same, with `parsed[i]` the parse of `files[i]`.
     func review(_ files: [ReviewFile], parsed: [ParsedFile]) throws -> [Finding] {
         var candidates = Linter.run(Array(zip(files.map(\.path), parsed)),
-                                    newTables: self.files == .branch ? .anyFile : .sameFile)
+                                    newTables: self.files == .branch ? .anyFile : .sameFile, settings: settings)
         try resolveWithHistory(&candidates)
         if let target { try resolveWithTarget(target, &candidates) }
-        return candidates.map(Self.allowing)
+        return candidates.map(Self.allowing).compactMap(configured)
+    }
+
+    /// The finding as the repository's settings have it: gone when its rule is off, at the
+    /// severity configured (final: a configured level is not raised on large tables).
+    private func configured(_ finding: Finding) -> Finding? {
+        guard let rule = Rule(rawValue: finding.rule) else { return finding }
+        guard settings.isEnabled(rule) else { return nil }
+        var finding = finding
+        switch settings.levels[rule] {
+        case .error?: finding.severity = .error
+        case .warning?: finding.severity = .warning
+        case .off?, nil: break
+        }
+        return finding
     }
 
     private func resolveWithHistory(_ candidates: inout [Candidate]) throws {
@@ -166,10 +184,11 @@ public enum Review {
         var found: [Finding]
         var checkedReferences = history != nil
         do {
-            found = try Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows)
+            found = try Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows,
+                                 settings: configuration.lint)
                 .review(files, parsed: parsed)
         } catch {
-            found = (try? Reviewer(files: .branch).review(files, parsed: parsed)) ?? []
+            found = (try? Reviewer(files: .branch, settings: configuration.lint).review(files, parsed: parsed)) ?? []
             checkedReferences = false
         }
         if !checkedReferences { found.removeAll { $0.rule == Rule.foreignKeyUnknownTable.rawValue } }

@@ -26,6 +26,10 @@ struct ReviewScript: Sendable {
         var refusedInTransaction: String?
         /// The `gitgate:allow` comments on its line or above it.
         var allows: [Allow]
+        /// SET / RESET of a run-time parameter.
+        var setting: Setting?
+        /// What rules read of the parse tree beyond the effects (the tree is freed after parsing).
+        var details: StatementDetails?
     }
 
     var statements: [Statement]
@@ -38,7 +42,8 @@ struct ReviewScript: Sendable {
             Statement(line: statement.line, kind: statement.kind, effects: statement.effects,
                       transactionControl: statement.transactionControl,
                       refusedInTransaction: statement.canRunInTransaction ? nil : Self.describe(statement),
-                      allows: attached[index].compactMap(Allow.init))
+                      allows: attached[index].compactMap(Allow.init), setting: statement.setting,
+                      details: StatementDetails(statement))
         }
         allowComments = script.comments.compactMap { comment in Allow(comment).map { ($0, comment.content) } }
     }

@@ -1,96 +1,156 @@
-/// The review's rules. The raw value is the stable name users write in
-/// `-- gitgate:allow RULE because …` and scripts read in the JSON.
-public enum Rule: String, Sendable, CaseIterable, Codable {
-    // Data loss: errors.
-    case destructiveDrop = "destructive-drop"
-    case destructiveDelete = "destructive-delete"
-    case destructiveTruncate = "destructive-truncate"
-    case deleteWithoutWhere = "delete-without-where"
-    case updateWithoutWhere = "update-without-where"
+import SQL
 
-    // The checklist's review.
-    case missingIfNotExists = "missing-if-not-exists"
-    case foreignKeyUnknownTable = "foreign-key-unknown-table"
-    case foreignKeyWithoutIndex = "foreign-key-without-index"
-    case tableWithoutComment = "table-without-comment"
-
-    // Locks on tables that already hold rows: warnings, errors on large tables.
-    case indexWithoutConcurrently = "index-without-concurrently"
-    case notNullColumnWithoutDefault = "not-null-column-without-default"
-    case volatileDefault = "volatile-default"
-    case setNotNull = "set-not-null"
-    case columnTypeChange = "column-type-change"
-    case constraintWithoutNotValid = "constraint-without-not-valid"
-    case renameTable = "rename-table"
-    case renameColumn = "rename-column"
-
-    // PostgreSQL refuses it: CREATE INDEX CONCURRENTLY … after BEGIN.
-    case concurrentlyInTransaction = "concurrently-in-transaction"
-
-    // The file itself.
-    case syntaxError = "syntax-error"
-    case notText = "not-text"
-
-    // Suppressions.
-    case allowWithoutReason = "allow-without-reason"
-    case allowUnknownRule = "allow-unknown-rule"
-
-    /// The severity before production sizes are known.
-    public var severity: Finding.Severity {
-        switch self {
-        case .missingIfNotExists, .foreignKeyWithoutIndex, .tableWithoutComment, .allowUnknownRule:
-            return .warning
-        case _ where isLockRule:
-            return .warning
-        default:
-            return .error
-        }
+/// A review rule: its stable name (what users write in `-- gitgate:allow RULE because …`, in
+/// `.gitgate` and what scripts read in the JSON), what it catches and why, the fix, and examples
+/// that are its tests and its documentation. Each rule is one file under `Rules/`; `Rules.all`
+/// registers them.
+public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable, CustomStringConvertible {
+    public enum Category: String, Sendable, CaseIterable {
+        case dataLoss = "Data loss"
+        case locks = "Locks on existing tables"
+        case transactions = "Transactions"
+        case types = "Column types"
+        case checklist = "The checklist"
+        case file = "The file"
+        case suppressions = "Suppressions"
     }
 
-    /// Rules about a lock held on an existing table: raised to errors when the table is large.
-    public var isLockRule: Bool {
-        switch self {
-        case .indexWithoutConcurrently, .notNullColumnWithoutDefault, .volatileDefault, .setNotNull,
-             .columnTypeChange, .constraintWithoutNotValid, .renameTable, .renameColumn:
-            return true
-        default:
-            return false
-        }
-    }
-
+    public let rawValue: String
+    /// The severity before production sizes and the repository's configuration are known.
+    public let severity: Finding.Severity
+    public let category: Category
+    /// About a lock held on an existing table: raised to an error when the table is large.
+    public let isLockRule: Bool
     /// Whether `-- gitgate:allow` can silence it (not the file-level and suppression rules).
-    public var canBeAllowed: Bool {
-        switch self {
-        case .syntaxError, .notText, .allowWithoutReason, .allowUnknownRule: return false
-        default: return true
-        }
+    public let canBeAllowed: Bool
+    /// Off unless `.gitgate` enables it (`[gitgate "lint"] enable = RULE`).
+    public let enabledByDefault: Bool
+    /// Reported at most once per file (the fix is one line for the whole file).
+    public let oncePerFile: Bool
+    /// One line for `gitgate lint --rules` and the README.
+    public let summary: String
+    /// Why it matters, for `gitgate lint --explain` and docs/rules.md.
+    public let rationale: String
+    /// What to do instead, in general (each finding's fix names the objects).
+    public let fix: String
+    /// Bad examples fire the rule at their line; good ones do not. Tests run them all.
+    public let examples: [RuleExample]
+    /// The statement-level check of rules that hold their own logic (the older rules live in `Linter`).
+    let check: (@Sendable (RuleContext) -> [RuleHit])?
+
+    init(_ name: String, _ severity: Finding.Severity, _ category: Category, lock: Bool = false,
+         canBeAllowed: Bool = true, enabledByDefault: Bool = true, oncePerFile: Bool = false,
+         summary: String, rationale: String, fix: String, examples: [RuleExample],
+         check: (@Sendable (RuleContext) -> [RuleHit])? = nil) {
+        rawValue = name
+        self.severity = severity
+        self.category = category
+        isLockRule = lock
+        self.canBeAllowed = canBeAllowed
+        self.enabledByDefault = enabledByDefault
+        self.oncePerFile = oncePerFile
+        self.summary = summary
+        self.rationale = rationale
+        self.fix = fix
+        self.examples = examples
+        self.check = check
     }
 
-    /// One line for `gitgate lint --rules` and the README.
-    public var summary: String {
-        switch self {
-        case .destructiveDrop: return "DROP of a table, column, schema, database, view, type or sequence (or any DROP … CASCADE)"
-        case .destructiveDelete: return "DELETE … WHERE removes rows"
-        case .destructiveTruncate: return "TRUNCATE removes every row"
-        case .deleteWithoutWhere: return "DELETE without WHERE removes every row"
-        case .updateWithoutWhere: return "UPDATE without WHERE rewrites every row"
-        case .missingIfNotExists: return "CREATE TABLE without IF NOT EXISTS"
-        case .foreignKeyUnknownTable: return "a foreign key to a table no earlier migration (nor the --target catalog) has"
-        case .foreignKeyWithoutIndex: return "a foreign-key column with no index"
-        case .tableWithoutComment: return "a new table with no COMMENT ON TABLE"
-        case .indexWithoutConcurrently: return "CREATE INDEX (or ADD UNIQUE/PRIMARY KEY) on an existing table without CONCURRENTLY"
-        case .notNullColumnWithoutDefault: return "ADD COLUMN … NOT NULL without a default on an existing table"
-        case .volatileDefault: return "ADD COLUMN with a volatile default (or GENERATED … STORED): rewrites the table"
-        case .setNotNull: return "ALTER COLUMN … SET NOT NULL scans the table under an exclusive lock"
-        case .columnTypeChange: return "ALTER COLUMN … TYPE on an existing table"
-        case .constraintWithoutNotValid: return "ADD FOREIGN KEY or CHECK on an existing table without NOT VALID"
-        case .renameTable: return "renaming an existing table"
-        case .renameColumn: return "renaming a column of an existing table"
-        case .concurrentlyInTransaction: return "CONCURRENTLY (or another statement PostgreSQL refuses there) inside BEGIN … COMMIT"
-        case .syntaxError: return "the file does not parse as PostgreSQL"
-        case .notText: return "the file is not UTF-8 text"
-        case .allowWithoutReason: return "a gitgate:allow comment without `because <reason>`"
-        case .allowUnknownRule: return "a gitgate:allow comment naming no rule gitgate has"
+    /// A registered rule, nil for any other name.
+    public init?(rawValue: String) {
+        guard let rule = Rules.byName[rawValue] else { return nil }
+        self = rule
+    }
+
+    public static var allCases: [Rule] { Rules.all }
+
+    public var description: String { rawValue }
+
+    public static func == (a: Rule, b: Rule) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let rule = Rule(rawValue: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no rule named \(name)"))
         }
+        self = rule
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// The registered rule closest to `name`, for "did you mean".
+    public static func closest(to name: String) -> Rule? {
+        let lowered = name.lowercased()
+        return Rules.all.min { editDistance($0.rawValue, lowered) < editDistance($1.rawValue, lowered) }
+    }
+}
+
+/// One example of a rule, run as a test and shown in docs/rules.md. It runs as a second file
+/// after `RuleExample.existingSchema`, so the tables it names already hold rows.
+public struct RuleExample: Sendable {
+    public var sql: String
+    /// The line of `sql` the rule reports; nil for a good example, where it must not fire.
+    public var line: Int?
+    /// The repository's lint settings the example runs with (e.g. an older PostgreSQL).
+    public var settings: LintSettings
+
+    public static func bad(_ sql: String, line: Int = 1, settings: LintSettings = LintSettings()) -> RuleExample {
+        RuleExample(sql: sql, line: line, settings: settings)
+    }
+
+    public static func good(_ sql: String, settings: LintSettings = LintSettings()) -> RuleExample {
+        RuleExample(sql: sql, line: nil, settings: settings)
+    }
+
+    public var isBad: Bool { line != nil }
+
+    /// What every example runs after: a migration that created these objects earlier.
+    public static let existingSchema = """
+        CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text, name text, age int);
+        COMMENT ON TABLE users IS 'people';
+        CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, user_id bigint);
+        CREATE INDEX IF NOT EXISTS orders_user ON orders (user_id);
+        COMMENT ON TABLE orders IS 'orders';
+        CREATE TABLE IF NOT EXISTS events (id bigint, at timestamptz) PARTITION BY RANGE (at);
+        COMMENT ON TABLE events IS 'events';
+        CREATE TABLE IF NOT EXISTS events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+        CREATE VIEW active_users AS SELECT * FROM users;
+        CREATE TYPE mood AS ENUM ('ok');
+        CREATE SEQUENCE IF NOT EXISTS counter;
+        CREATE SCHEMA IF NOT EXISTS app;
+        """
+}
+
+/// What a rule's own check sees of one statement.
+struct RuleContext {
+    var statement: ReviewScript.Statement
+    var settings: LintSettings
+    /// A table created by the files under review: it holds no production rows yet.
+    var isNew: (QualifiedName) -> Bool
+    /// An index created by the files under review (by name as written).
+    var isNewIndex: (QualifiedName) -> Bool
+    /// The statement runs inside a transaction block: after BEGIN in the file, or `assumeInTransaction`.
+    var inTransaction: Bool
+    /// The file set lock_timeout before this statement.
+    var lockTimeoutSet: Bool
+    /// The line of the file's BEGIN still open before this statement.
+    var openTransaction: Int?
+}
+
+/// A rule's finding, before it is placed in a file.
+struct RuleHit {
+    var message: String
+    var fix: String
+    /// The existing table the lock is on: its size on the target decides the severity.
+    var lockTable: QualifiedName?
+
+    init(_ message: String, fix: String, lockTable: QualifiedName? = nil) {
+        self.message = message
+        self.fix = fix
+        self.lockTable = lockTable
     }
 }

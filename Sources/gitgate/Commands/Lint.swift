@@ -15,6 +15,11 @@ struct Lint: ParsableCommand {
         the target's catalog, and lock warnings on tables with at least gitgate.largeTableRows rows \
         (default 100000, estimated) become errors. The target is only read.
 
+        gitgate lint --explain RULE says what a rule catches, why, the fix, and its examples; \
+        gitgate lint --rules --format markdown prints docs/rules.md. Main's committed .gitgate may \
+        disable rules, enable optional ones, set their severity and the PostgreSQL version \
+        ([gitgate "lint"], [gitgate "lint.severity"]).
+
         A reviewed exception: a comment on or above the statement,
           -- gitgate:allow RULE because <reason>
         The reason is required; the finding still shows, with it.
@@ -25,12 +30,12 @@ struct Lint: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, github
+        case text, json, github, markdown
     }
 
     @OptionGroup var location: LocationOptions
 
-    @Option(help: "Output format: text, json or github (GitHub Actions annotations).")
+    @Option(help: "Output format: text, json or github (GitHub Actions annotations); markdown with --rules.")
     var format: Format = .text
 
     @Option(help: ArgumentHelp("Check table sizes and the catalog on this target (read-only).", valueName: "name"))
@@ -42,17 +47,36 @@ struct Lint: ParsableCommand {
     @Flag(help: "List the rules, their default severity and what each catches, then exit.")
     var rules = false
 
+    @Option(help: ArgumentHelp("Say what a rule catches, why, how to fix it, with examples; then exit.", valueName: "rule"))
+    var explain: String?
+
     func run() throws {
+        if let explain {
+            guard let rule = Rule(rawValue: explain.lowercased()) else {
+                let hint = Rule.closest(to: explain).map { "did you mean \($0.rawValue)? " } ?? ""
+                throw GitGateError(.usage, "--explain \(explain): no rule has that name; \(hint)gitgate lint --rules lists them")
+            }
+            Console.out(RuleDocs.explanation(of: rule))
+            return
+        }
         if rules {
+            if format == .markdown {
+                Console.out(String(RuleDocs.markdown().dropLast()))
+                return
+            }
             let width = Rule.allCases.map(\.rawValue.count).max() ?? 0
             for rule in Rule.allCases {
                 let name = rule.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-                let severity = rule.isLockRule ? "warning (error on large tables with --target)" : rule.severity.rawValue
-                Console.out("\(name)  \(rule.summary) [\(severity)]")
+                Console.out("\(name)  \(rule.summary) [\(RuleDocs.defaultLevel(rule))]")
             }
             return
         }
-        let outcome = try LintService.run(paths: paths, in: location.path, target: target)
+        if format == .markdown {
+            throw GitGateError(.usage, "--format markdown is only for --rules; use text, json or github to review migrations")
+        }
+        let outcome = try LintSettings.$inEffect.withValue(try settings()) {
+            try LintService.run(paths: paths, in: location.path, target: target)
+        }
         for (path, reason) in outcome.unreadable {
             Console.error("gitgate: \(path): \(reason); check the path")
         }
@@ -63,7 +87,23 @@ struct Lint: ParsableCommand {
         case .github:
             let annotations = report.github()
             if !annotations.isEmpty { Console.out(annotations) }
+        case .markdown:
+            break
         }
         throw ExitCode(outcome.exitCode)
+    }
+
+    /// The lint policy of main's committed .gitgate. Reviewing the branch needs the configuration
+    /// (its errors stop the review); named files may be outside any repository, or in one whose
+    /// .gitgate does not load for other reasons: then only a bad lint setting stops them.
+    private func settings() throws -> LintSettings {
+        guard let repository = try? Inspector.openRepository(at: location.path) else { return LintSettings() }
+        do {
+            return try Configuration.load(from: repository).lint
+        } catch let error as GitGateError where paths.isEmpty || error.message.contains("gitgate.lint") {
+            throw error
+        } catch {
+            return LintSettings()
+        }
     }
 }
