@@ -136,6 +136,14 @@ extension Configuration {
         return configuration
     }
 
+    /// Whether the repository has a `.gitgate` at all, committed on main or in this worktree: a
+    /// repository without one has no policy to honour (lint of named files then uses defaults).
+    public static func hasFile(in repository: Repository) -> Bool {
+        if let root = repository.workdir, FileManager.default.fileExists(atPath: root + "/" + fileName) { return true }
+        guard let (_, tip) = policyBranch(repository) else { return false }
+        return (try? repository.contents(of: fileName, at: tip)) != nil
+    }
+
     /// The main branch and its tip, found without trusting the branch being checked: the first
     /// of main, master and trunk that exists (else the main worktree's branch), then the branch
     /// its committed `.gitgate` names, if that one exists.

@@ -50,9 +50,13 @@ public enum LintService {
                 named.append((path, absolute))
             }
         }
+        // Inside a repository, main's policy decides (lint settings, folder, layout); one that
+        // does not load stops the review, as it stops status. Outside any, defaults apply.
+        let repository = (try? Inspector.openRepository(at: directory)).flatMap { $0.workdir == nil ? nil : $0 }
+        let configuration = try repository.flatMap { Configuration.hasFile(in: $0) ? try Configuration.load(from: $0) : nil }
         // Files inside the repository's migrations folder are read as status reads them: by
         // their layout, after the migrations the working tree holds before them.
-        let context = WorkingTreeMigrations(directory: directory)
+        let context = configuration.flatMap { WorkingTreeMigrations(root: $0.root, configuration: $0) }
         var files: [ReviewFile] = []
         var history: [ReviewFile] = []
         for (file, contents) in zip(named, read(named.map(\.location))) {
@@ -69,7 +73,8 @@ public enum LintService {
             }
         }
 
-        var reviewer = Reviewer(files: .named, history: history.isEmpty ? nil : MigrationHistory(files: history), environment: environment)
+        var reviewer = Reviewer(files: .named, history: history.isEmpty ? nil : MigrationHistory(files: history),
+                                settings: configuration?.lint ?? LintSettings(), environment: environment)
         if let targetName {
             let configuration = try Inspector(at: directory).configuration
             reviewer.target = try configuration.target(named: targetName)
@@ -87,7 +92,7 @@ public enum LintService {
         let configuration = inspector.configuration
         let reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
                                 target: try targetName.map(configuration.target(named:)),
-                                largeTableRows: configuration.largeTableRows, environment: environment)
+                                largeTableRows: configuration.largeTableRows, settings: configuration.lint, environment: environment)
         let files = inspection.migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         let findings: [Finding]
         do {
@@ -153,9 +158,7 @@ struct WorkingTreeMigrations {
     /// Every migration of the folder in the working tree, in the order they run.
     let migrations: [Migration]
 
-    init?(directory: String) {
-        guard let repository = try? Inspector.openRepository(at: directory), let root = repository.workdir,
-              let configuration = try? Configuration.load(from: repository) else { return nil }
+    init(root: String, configuration: Configuration) {
         let top = root.hasSuffix("/") ? String(root.dropLast()) : root
         let reader = MigrationFolder(configuration)
         let paths = LintService.allFiles(in: top + "/" + reader.folder).map { reader.folder.isEmpty ? $0 : reader.folder + "/" + $0 }

@@ -20,10 +20,6 @@ public struct LintSettings: Sendable, Hashable {
     public static let oldestPostgres = 9
     public static let newestPostgres = 30
 
-    /// The settings a `Reviewer` built without explicit ones uses: `gitgate lint` sets them from
-    /// main's `.gitgate` around `LintService.run` (which builds its reviewers itself).
-    @TaskLocal public static var inEffect = LintSettings()
-
     public init(disabled: Set<Rule> = [], enabled: Set<Rule> = [], levels: [Rule: Level] = [:],
                 postgresVersion: Int? = nil, assumeInTransaction: Bool = false) {
         self.disabled = disabled

@@ -27,7 +27,7 @@ public struct Reviewer: Sendable {
     public var settings: LintSettings
 
     public init(files: Files, history: MigrationHistory? = nil, target: Target? = nil, largeTableRows: Int = 100_000,
-                settings: LintSettings = LintSettings.inEffect,
+                settings: LintSettings = LintSettings(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.files = files
         self.settings = settings

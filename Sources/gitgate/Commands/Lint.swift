@@ -74,9 +74,7 @@ struct Lint: ParsableCommand {
         if format == .markdown {
             throw GitGateError(.usage, "--format markdown is only for --rules; use text, json or github to review migrations")
         }
-        let outcome = try LintSettings.$inEffect.withValue(try settings()) {
-            try LintService.run(paths: paths, in: location.path, target: target)
-        }
+        let outcome = try LintService.run(paths: paths, in: location.path, target: target)
         for (path, reason) in outcome.unreadable {
             Console.error("gitgate: \(path): \(reason); check the path")
         }
@@ -93,17 +91,4 @@ struct Lint: ParsableCommand {
         throw ExitCode(outcome.exitCode)
     }
 
-    /// The lint policy of main's committed .gitgate. Reviewing the branch needs the configuration
-    /// (its errors stop the review); named files may be outside any repository, or in one whose
-    /// .gitgate does not load for other reasons: then only a bad lint setting stops them.
-    private func settings() throws -> LintSettings {
-        guard let repository = try? Inspector.openRepository(at: location.path) else { return LintSettings() }
-        do {
-            return try Configuration.load(from: repository).lint
-        } catch let error as GitGateError where paths.isEmpty || error.message.contains("gitgate.lint") {
-            throw error
-        } catch {
-            return LintSettings()
-        }
-    }
 }
