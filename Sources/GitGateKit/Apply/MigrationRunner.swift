@@ -21,17 +21,7 @@ struct MigrationRunner {
     private var target: Target { session.target }
     private var connection: Connection { session.connection }
 
-    /// Session settings each migration starts from: whatever an earlier file SET is undone, and
-    /// (PostgreSQL 14+) the server checks every second that gitgate is still there, so a killed
-    /// apply releases its lock and rolls back promptly even inside a long statement.
-    private var fresh: String {
-        "RESET ALL; " + (searchPath.map { "SET search_path = \($0); " } ?? "")
-            + (session.serverVersion >= 140_000 ? "SET client_connection_check_interval = 1000; " : "")
-    }
 
-    private func timeouts(_ scope: String) -> String {
-        "\(scope) lock_timeout = \(target.applyLockTimeoutMs); \(scope) statement_timeout = \(target.applyStatementTimeoutMs)"
-    }
 
     /// The milliseconds it took, or where and why it failed.
     func run(_ prepared: PreparedMigration) throws -> Result<Int, ApplyFailure> {
@@ -43,7 +33,7 @@ struct MigrationRunner {
 
     private func runInTransaction(_ prepared: PreparedMigration) throws -> Result<Int, ApplyFailure> {
         let migration = prepared.migration
-        try session.rows(fresh + "BEGIN; " + timeouts("SET LOCAL"))
+        try session.rows(session.fresh(searchPath: searchPath) + "BEGIN; " + session.applyTimeouts("SET LOCAL"))
         let started = ContinuousClock.now
         let outcome: (results: [QueryResult], error: PostgresError?)
         do {
@@ -77,7 +67,7 @@ struct MigrationRunner {
                 sqlState: nil, consequence: "nothing of it was run; drop the invalid index, then run gitgate apply again",
                 invalidIndexes: leftovers, connectionLost: false))
         }
-        try session.rows(fresh + timeouts("SET"))
+        try session.rows(session.fresh(searchPath: searchPath) + session.applyTimeouts("SET"))
         let started = ContinuousClock.now
         let count = prepared.statements.count
         for (index, statement) in prepared.statements.enumerated() {

@@ -14,14 +14,7 @@ struct RollbackRunner {
     private var target: Target { session.target }
     private var connection: Connection { session.connection }
 
-    private var fresh: String {
-        "RESET ALL; " + (searchPath.map { "SET search_path = \($0); " } ?? "")
-            + (session.serverVersion >= 140_000 ? "SET client_connection_check_interval = 1000; " : "")
-    }
 
-    private func timeouts(_ scope: String) -> String {
-        "\(scope) lock_timeout = \(target.applyLockTimeoutMs); \(scope) statement_timeout = \(target.applyStatementTimeoutMs)"
-    }
 
     private func deleteRow(_ migration: Migration) -> String {
         "DELETE FROM gitgate.migrations WHERE version = \(sqlLiteral(migration.version)) AND checksum = \(sqlLiteral(migration.checksum)) RETURNING version"
@@ -41,7 +34,7 @@ struct RollbackRunner {
     }
 
     private func inTransaction(_ rollback: MigrationRollback, _ prepared: PreparedMigration) throws -> Result<Int?, ApplyFailure> {
-        try session.rows(fresh + "BEGIN; " + timeouts("SET LOCAL"))
+        try session.rows(session.fresh(searchPath: searchPath) + "BEGIN; " + session.applyTimeouts("SET LOCAL"))
         let started = ContinuousClock.now
         // Rows may have arrived since the plan: checked again inside the transaction.
         if let loss = try dataLoss(rollback) {
@@ -69,7 +62,7 @@ struct RollbackRunner {
             return .failure(failure(rollback, line: nil, message: "would delete data: \(loss)",
                                     consequence: "nothing of it was run; back it up, then pass --allow-data-loss"))
         }
-        try session.rows(fresh + timeouts("SET"))
+        try session.rows(session.fresh(searchPath: searchPath) + session.applyTimeouts("SET"))
         let started = ContinuousClock.now
         let count = prepared.statements.count
         for (index, statement) in prepared.statements.enumerated() {

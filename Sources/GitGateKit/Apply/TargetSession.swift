@@ -26,6 +26,19 @@ final class TargetSession {
     var place: String { connection.described }
     var serverVersion: Int { connection.serverVersion }
 
+    /// Session settings each migration (or rollback) starts from: whatever an earlier file SET is
+    /// undone, and (PostgreSQL 14+) the server checks every second that gitgate is still there, so
+    /// a killed run releases its lock and rolls back promptly even inside a long statement.
+    func fresh(searchPath: String?) -> String {
+        "RESET ALL; " + (searchPath.map { "SET search_path = \($0); " } ?? "")
+            + (serverVersion >= 140_000 ? "SET client_connection_check_interval = 1000; " : "")
+    }
+
+    /// The target's apply timeouts, `SET` or `SET LOCAL`.
+    func applyTimeouts(_ scope: String) -> String {
+        "\(scope) lock_timeout = \(target.applyLockTimeoutMs); \(scope) statement_timeout = \(target.applyStatementTimeoutMs)"
+    }
+
     private var bookkeepingDeadline: Duration { .milliseconds(target.statementTimeoutMs + 5_000) }
 
     /// Runs gitgate's own statements (`;`-separated, one round trip) and returns the last result's rows.
