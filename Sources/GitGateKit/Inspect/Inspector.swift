@@ -161,7 +161,14 @@ public struct Inspector {
             return workingTree(path)
         }
         let layout = reader.layout(paths: headPaths.sorted() + mainFiles.map(\.path) + uncommitted.map(\.path), sample: contents)
-        func claim(_ path: String) -> MigrationFolder.Claim { reader.claim(path, layout: layout) }
+        // A path is asked about several times (main's tree, the diff, the working tree): claim it once.
+        var claims: [String: MigrationFolder.Claim] = [:]
+        func claim(_ path: String) -> MigrationFolder.Claim {
+            if let known = claims[path] { return known }
+            let found = reader.claim(path, layout: layout)
+            claims[path] = found
+            return found
+        }
         func migrationFile(_ path: String) -> MigrationFile? {
             if case .migration(let file) = claim(path) { return file }
             return nil

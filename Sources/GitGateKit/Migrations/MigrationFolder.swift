@@ -75,7 +75,9 @@ public struct MigrationFolder: Sendable {
     func read(_ file: MigrationFile, contents: Data, layout: Layout, source: Migration.Source,
               downPath: String? = nil, sibling: (String) -> Data? = { _ in nil }) -> Result<[Migration], LayoutProblem> {
         var rules = layout.rules
-        let marked = Layouts.byContent.first { $0.recognizes(contents) }
+        // Markers only tell apart layouts whose files are named alike (flat, dbmate, goose, Liquibase).
+        let lookAlike: Set<Layout> = [.flat, .dbmate, .goose, .liquibase]
+        let marked = lookAlike.contains(layout) ? Layouts.byContent.first { $0.recognizes(contents) } : nil
         if let marked, marked.layout != layout {
             if configured == nil, [.flat, .dbmate, .goose].contains(layout), marked.claim(relative(file.path)) != nil {
                 rules = marked  // auto: a file carries its tool's markers

@@ -15,24 +15,29 @@ struct PopLayout: LayoutRules {
     ]
 
     func claim(_ relativePath: String) -> MigrationFile? {
-        let fileName = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
-        var pieces = fileName.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard pieces.count >= 3, pieces.removeLast() == "sql" else { return nil }
-        let direction = pieces.removeLast()
-        guard direction == "up" || direction == "down" else { return nil }
+        // Every file of every dialect is classified on each run: slices, not splits.
+        var rest = relativePath[(relativePath.lastIndex(of: "/").map(relativePath.index(after:)) ?? relativePath.startIndex)...]
+        guard rest.utf8.hasSuffix(".sql") else { return nil }
+        rest = rest.dropLast(4)
+        let role: MigrationFile.Role
+        if rest.utf8.hasSuffix(".up") { role = .up; rest = rest.dropLast(3) }
+        else if rest.utf8.hasSuffix(".down") { role = .down; rest = rest.dropLast(5) }
+        else { return nil }
         var transaction = true
-        if pieces.count > 1, pieces.last == "autocommit" {
+        if rest.utf8.hasSuffix(".autocommit") {
             transaction = false
-            pieces.removeLast()
+            rest = rest.dropLast(11)
         }
         var dialect: String?
-        if pieces.count == 2 {
-            guard let known = Self.dialects[pieces.removeLast()] else { return nil }  // pop skips unknown dialects
+        if let dot = rest.lastIndex(of: ".") {
+            guard let known = Self.dialects[String(rest[rest.index(after: dot)...])] else { return nil }  // pop skips unknown dialects
             dialect = known
+            rest = rest[..<dot]
         }
-        guard pieces.count == 1, let (version, name) = Layout.splitVersion(pieces[0]),
-              version.allSatisfy({ $0.isASCII && $0.isNumber }), !name.isEmpty else { return nil }
-        return MigrationFile(version: version, name: name, role: direction == "up" ? .up : .down, path: relativePath,
+        guard !rest.contains("."), let underscore = rest.firstIndex(of: "_") else { return nil }
+        let version = rest[..<underscore], name = rest[rest.index(after: underscore)...]
+        guard !version.isEmpty, !name.isEmpty, version.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return MigrationFile(version: String(version), name: String(name), role: role, path: relativePath,
                              dialect: dialect, transaction: transaction)
     }
 
