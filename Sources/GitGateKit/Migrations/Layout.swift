@@ -239,13 +239,6 @@ struct VersionKey: Comparable, Sendable {
     static func == (a: VersionKey, b: VersionKey) -> Bool { a.version == b.version }
 }
 
-extension Substring.UTF8View {
-    func hasSuffix(_ suffix: StaticString) -> Bool {
-        let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
-        return count >= tail.count && self.suffix(tail.count).elementsEqual(tail)
-    }
-}
-
 extension String.UTF8View {
     /// A byte-wise suffix test: file names are bytes, and this is the hot path of classification.
     func hasSuffix(_ suffix: StaticString) -> Bool {

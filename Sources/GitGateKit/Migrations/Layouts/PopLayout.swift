@@ -15,30 +15,32 @@ struct PopLayout: LayoutRules {
     ]
 
     func claim(_ relativePath: String) -> MigrationFile? {
-        // Every file of every dialect is classified on each run: slices, not splits.
-        var rest = relativePath[(relativePath.lastIndex(of: "/").map(relativePath.index(after:)) ?? relativePath.startIndex)...]
-        guard rest.utf8.hasSuffix(".sql") else { return nil }
-        rest = rest.dropLast(4)
+        // Every file of every dialect is classified on each run: bytes, not Characters or splits.
+        let bytes = Array(relativePath.utf8)
+        var low = (bytes.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+        var high = bytes.count
+        func strip(_ suffix: StaticString) -> Bool {
+            let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            guard high - low > tail.count, bytes[(high - tail.count)..<high].elementsEqual(tail) else { return false }
+            high -= tail.count
+            return true
+        }
+        guard strip(".sql") else { return nil }
         let role: MigrationFile.Role
-        if rest.utf8.hasSuffix(".up") { role = .up; rest = rest.dropLast(3) }
-        else if rest.utf8.hasSuffix(".down") { role = .down; rest = rest.dropLast(5) }
-        else { return nil }
-        var transaction = true
-        if rest.utf8.hasSuffix(".autocommit") {
-            transaction = false
-            rest = rest.dropLast(11)
-        }
+        if strip(".up") { role = .up } else if strip(".down") { role = .down } else { return nil }
+        let transaction = !strip(".autocommit")
         var dialect: String?
-        if let dot = rest.lastIndex(of: ".") {
-            guard let known = Self.dialects[String(rest[rest.index(after: dot)...])] else { return nil }  // pop skips unknown dialects
+        if let dot = bytes[low..<high].lastIndex(of: UInt8(ascii: ".")) {
+            guard let known = Self.dialects[String(decoding: bytes[(dot + 1)..<high], as: UTF8.self)] else { return nil }  // pop skips unknown dialects
             dialect = known
-            rest = rest[..<dot]
+            high = dot
         }
-        guard !rest.contains("."), let underscore = rest.firstIndex(of: "_") else { return nil }
-        let version = rest[..<underscore], name = rest[rest.index(after: underscore)...]
-        guard !version.isEmpty, !name.isEmpty, version.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return MigrationFile(version: String(version), name: String(name), role: role, path: relativePath,
-                             dialect: dialect, transaction: transaction)
+        guard let underscore = bytes[low..<high].firstIndex(of: UInt8(ascii: "_")), underscore > low, underscore + 1 < high,
+              bytes[low..<underscore].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let version = String(decoding: bytes[low..<underscore], as: UTF8.self)
+        low = underscore + 1
+        return MigrationFile(version: version, name: String(decoding: bytes[low..<high], as: UTF8.self), role: role,
+                             path: relativePath, dialect: dialect, transaction: transaction)
     }
 
     /// A name only pop writes: a dialect or `.autocommit.` before `.up.sql`/`.down.sql`.
