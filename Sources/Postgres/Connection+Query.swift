@@ -128,9 +128,11 @@ extension Connection {
             abandoned = true
             outcome = "the connection was lost while cancelling"
         }
-        return PostgresError(
+        var error = PostgresError(
             kind: .timeout, message: "the query did not finish within \(seconds(timeout)); \(outcome)",
             target: secrets.described)
+        error.isClientDeadline = true
+        return error
     }
 
     private func seconds(_ duration: Duration) -> String {

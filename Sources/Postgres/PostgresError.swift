@@ -25,6 +25,9 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     }
 
     public let kind: Kind
+    /// A `.timeout` that gitgate's own deadline raised mid-query (the server stopped answering),
+    /// as opposed to the server's statement or lock timeout or libpq's connect timeout.
+    public internal(set) var isClientDeadline = false
     public let sqlState: String?
     /// The primary message (libpq's or the server's), redacted, on one line.
     public let message: String

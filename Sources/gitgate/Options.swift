@@ -32,3 +32,28 @@ struct LockWaitOptions: ParsableArguments {
         }
     }
 }
+
+/// What `record` and `baseline` share: where to record, and how to vouch for what the catalog cannot prove.
+struct RecordingOptions: ParsableArguments {
+    @Option(help: "The target (default: the only gated target).")
+    var target: String?
+
+    @Flag(help: "Also record migrations with statements whose effects the catalog cannot show (data changes); needs --reason.")
+    var unverified = false
+
+    @Option(help: "With --unverified: how you know the migration ran (stored in the ledger).")
+    var reason: String?
+
+    @OptionGroup var lock: LockWaitOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    /// Prints what was recorded, as the format says.
+    func show(_ outcome: Recorder.Outcome) {
+        switch format {
+        case .json: Console.out(ApplyReport.json(outcome))
+        case .text: Console.out(ApplyReport.record(outcome, style: .forTerminal()))
+        }
+    }
+}

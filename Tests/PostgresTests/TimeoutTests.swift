@@ -34,6 +34,7 @@ struct TimeoutTests {
         }
         let error = try #require(caught)
         #expect(error.kind == .timeout)
+        #expect(!error.isClientDeadline)
         #expect(elapsed >= .milliseconds(1900))
         #expect(elapsed < .seconds(5))
     }
@@ -50,6 +51,7 @@ struct TimeoutTests {
         let error = try #require(caught)
         #expect(error.kind == .timeout)
         #expect(error.message.contains("within 1 s; it was cancelled"))
+        #expect(error.isClientDeadline)
         #expect(elapsed < .seconds(4))
         // Cancelled cleanly: the same session answers at once, and nothing is still running.
         #expect(connection.transactionStatus == .idle)

@@ -117,7 +117,7 @@ enum TargetConnection {
             hint = "a lock held by another session blocked the check; retry when it is released, or raise gitgate.\(target.name).lockTimeout"
         case (.timeout, "57014"?):
             hint = "the check took longer than gitgate.\(target.name).statementTimeout; retry, or raise it"
-        case (.timeout, _) where error.message.contains("the query did not finish"):
+        case (.timeout, _) where error.isClientDeadline:
             hint = "the server stopped answering mid-query; retry, and check the server's health"
         case (.timeout, _):
             hint = "the server did not answer in time: the database's trusted sources (firewall, allow-list) may not include this machine's address"

@@ -20,29 +20,14 @@ struct BaselineCommand: ParsableCommand {
 
     @OptionGroup var location: LocationOptions
 
-    @Option(help: "The target (default: the only gated target).")
-    var target: String?
-
     @Option(help: "The newest migration on main to baseline (default: all of them).")
     var through: String?
 
-    @Flag(help: "Also record migrations whose statements the catalog cannot prove; needs --reason.")
-    var unverified = false
-
-    @Option(help: "Why you know the unverifiable migrations ran (stored in the ledger).")
-    var reason: String?
-
-    @OptionGroup var lock: LockWaitOptions
-
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var recording: RecordingOptions
 
     func run() throws {
-        let outcome = try Baseline.run(at: location.path, target: target, through: through, unverified: unverified,
-                                       reason: reason, options: ApplyOptions(lockWait: try lock.duration))
-        switch format {
-        case .json: Console.out(ApplyReport.json(outcome))
-        case .text: Console.out(ApplyReport.record(outcome, style: .forTerminal()))
-        }
+        recording.show(try Baseline.run(at: location.path, target: recording.target, through: through,
+                                        unverified: recording.unverified, reason: recording.reason,
+                                        options: ApplyOptions(lockWait: try recording.lock.duration)))
     }
 }

@@ -23,26 +23,11 @@ struct Record: ParsableCommand {
     @Argument(help: "The versions to record, e.g. 003.")
     var versions: [String] = []
 
-    @Option(help: "The target (default: the only gated target).")
-    var target: String?
-
-    @Flag(help: "Also record migrations with statements whose effects the catalog cannot show (data changes); needs --reason.")
-    var unverified = false
-
-    @Option(help: "With --unverified: how you know the migration ran (stored in the ledger).")
-    var reason: String?
-
-    @OptionGroup var lock: LockWaitOptions
-
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var recording: RecordingOptions
 
     func run() throws {
-        let recorder = try Recorder(at: location.path, target: target, options: ApplyOptions(lockWait: try lock.duration))
-        let outcome = try recorder.record(versions, unverified: unverified, reason: reason)
-        switch format {
-        case .json: Console.out(ApplyReport.json(outcome))
-        case .text: Console.out(ApplyReport.record(outcome, style: .forTerminal()))
-        }
+        let recorder = try Recorder(at: location.path, target: recording.target,
+                                    options: ApplyOptions(lockWait: try recording.lock.duration))
+        recording.show(try recorder.record(versions, unverified: recording.unverified, reason: recording.reason))
     }
 }
