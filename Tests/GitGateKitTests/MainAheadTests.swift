@@ -22,6 +22,8 @@ import TestSupport
         #expect(before.verdict.reasons.contains { $0.contains("002_orders.sql") && $0.contains("gitgate apply") }, "\(before.verdict.reasons)")
         #expect(!before.verdict.reasons.contains { $0.contains("001_users.sql") })
         #expect(before.text(style: .plain).contains("the main branch"))
+        // What main has was reviewed before it merged: lint on main names nothing new.
+        #expect(try LintService.run(paths: [], in: world.repo.path, environment: world.environment).paths.isEmpty)
 
         let applier = try Applier(at: world.repo.path, target: nil, options: world.options())
         let result = try applier.apply(try applier.plan())

@@ -45,7 +45,8 @@ public enum Initializer {
 
         var text = """
         # gitgate: merges into \(main) wait until every gated database has the branch's migrations.
-        # git-config syntax. Any key can be overridden per person with git config, e.g.
+        # git-config syntax. The copy committed on \(main) is the policy; git config may set only
+        # how to reach a target (url, timeouts), e.g.
         #   git config gitgate.production.url env:MY_DATABASE_URL
         # Never put a password here: use env:VAR, service=NAME, ~/.pgpass or PGPASSWORD.
         [gitgate]

@@ -32,6 +32,6 @@ struct Init: ParsableCommand {
         Console.out(result.production == nil
             ? "  no target yet: set gitgate.production.url in .gitgate, then run gitgate doctor"
             : "  production target: \(result.production!)")
-        Console.out("Next: git add .gitgate && git commit, then gitgate install")
+        Console.out("Next: commit it on the main branch (git add .gitgate && git commit): the gate reads main's copy; then gitgate install")
     }
 }
