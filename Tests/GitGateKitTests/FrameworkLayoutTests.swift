@@ -145,6 +145,22 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
         #expect(conflict.message.contains("'-- +goose Up'"))
     }
 
+    @Test func goosesGoMigrationsAndPopsFizzFilesFailClosed() throws {
+        let goose = try Folder(config: "\tlayout = goose\n", main: [:], branch: [
+            "00001_init.sql": "-- +goose Up\nCREATE TABLE a (id int);\n", "00002_backfill.go": "package migrations\n",
+        ])
+        let conflict = try #require(try goose.inspect().conflicts.first)
+        #expect(conflict.code == "unreadable-migration" && conflict.paths == ["db/00002_backfill.go"], "\(conflict)")
+        #expect(conflict.message.contains("goose Go migration"))
+
+        let pop = try Folder(config: "\tlayout = pop\n", main: [:], branch: ["20200101000000_x.up.fizz": "create_table(\"x\") {}\n"])
+        #expect(try pop.inspect().conflicts.map(\.code) == ["unreadable-migration"])
+
+        // Checked by hand and listed on main: no longer a conflict.
+        try goose.repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = db\n\tlayout = goose\n\tignore = *.go\n"], message: "Go migrations are checked by hand")
+        #expect(try goose.inspect().conflicts.isEmpty)
+    }
+
     @Test func flatLayoutRefusesAFileWithDbmateSections() throws {
         let folder = try Folder(config: "\tlayout = flat\n", main: [:], branch: ["20200101000000_x.sql": Self.dbmateFile])
         let inspection = try folder.inspect()

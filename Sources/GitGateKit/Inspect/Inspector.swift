@@ -176,7 +176,7 @@ public struct Inspector {
 
         // Files the branch adds, committed.
         var candidates: [Candidate] = []
-        var unclaimed: [(path: String, committed: Bool)] = []
+        var unclaimed: [(path: String, committed: Bool, unreadable: String?)] = []
         // Liquibase changesets appended to a changelog main already has.
         var appended: [Migration] = []
         let mergeBaseIDs = Dictionary(mergeBaseFiles.map { ($0.path, $0.id) }, uniquingKeysWith: { a, _ in a })
@@ -186,7 +186,8 @@ public struct Inspector {
                 guard let path = change.newPath, let id = change.newID else { continue }
                 switch claim(path) {
                 case .migration(let file): candidates.append(Candidate(file: file, source: .committed) { try repository.blob(id) })
-                case .unclaimed: unclaimed.append((path, true))
+                case .unclaimed: unclaimed.append((path, true, nil))
+                case .unreadable(let why): unclaimed.append((path, true, why))
                 case .companion, .ignored: break
                 }
             case .modified, .deleted, .renamed, .typeChange, .conflicted:
@@ -195,7 +196,8 @@ public struct Inspector {
                     if change.status == .renamed, let path = change.newPath, let id = change.newID {
                         switch claim(path) {
                         case .migration(let file): candidates.append(Candidate(file: file, source: .committed) { try repository.blob(id) })
-                        case .unclaimed: unclaimed.append((path, true))
+                        case .unclaimed: unclaimed.append((path, true, nil))
+                case .unreadable(let why): unclaimed.append((path, true, why))
                         case .companion, .ignored: break
                         }
                     }
@@ -249,7 +251,8 @@ public struct Inspector {
                 problems.append(Problem("uncommitted", .warning,
                     "\(entry.path) is not committed (\(source.rawValue)): it will not be merged until you commit it",
                     paths: [entry.path]))
-            case .unclaimed: unclaimed.append((entry.path, false))
+            case .unclaimed: unclaimed.append((entry.path, false, nil))
+            case .unreadable(let why): unclaimed.append((entry.path, false, why))
             case .companion, .ignored: break
             }
         }
@@ -264,7 +267,13 @@ public struct Inspector {
         let branchNewest = candidates.filter { !$0.file.isRepeatable && $0.file.role == .up }.map { VersionKey($0.file.version) }.max()
         let renumberAfter = [newestKey, branchNewest].compactMap { $0 }.max()?.version
 
-        for (path, committed) in unclaimed {
+        for (path, committed, unreadable) in unclaimed {
+            if let unreadable {
+                problems.append(Problem("unreadable-migration", committed ? .error : .warning,
+                    "\(path) \(unreadable), which gitgate cannot read, so it cannot tell whether production has it; write it as SQL, or check it by hand and list it in .gitgate under gitgate.ignore",
+                    paths: [path]))
+                continue
+            }
             let example = reader.example(for: path, layout: layout, newest: renumberAfter)
             problems.append(Problem("unclaimed-file", committed ? .error : .warning,
                 "\(path) is a .sql file that no migration layout claims (layout \(layout?.rawValue ?? "none detected")), so gitgate cannot tell whether production needs it; rename it like \(example), or list it in .gitgate under gitgate.ignore if it is not a migration",

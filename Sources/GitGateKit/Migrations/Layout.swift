@@ -108,10 +108,15 @@ protocol LayoutRules: Sendable {
     func renamed(_ relativePath: String, from version: String, to newVersion: String) -> String
     /// The name a stray `.sql` file should have to be claimed, as an example.
     func example(for stem: String, nextVersion: String) -> String
+    /// Why a file is a migration of this tool that gitgate cannot read (goose's Go migrations,
+    /// pop's fizz files), or nil: such a file fails closed rather than passing unseen.
+    func unreadable(_ relativePath: String) -> String?
 }
 
 extension LayoutRules {
     func recognizes(_ contents: Data) -> Bool { false }
+
+    func unreadable(_ relativePath: String) -> String? { nil }
 
     func parts(of file: MigrationFile, contents: Data, sibling: (String) -> Data?) -> Result<[MigrationPart], LayoutProblem> {
         .success([MigrationPart(up: 0..<contents.count, transaction: file.transaction)])

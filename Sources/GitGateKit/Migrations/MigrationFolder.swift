@@ -38,6 +38,8 @@ public struct MigrationFolder: Sendable {
         case ignored
         /// A `.sql` file no layout claims: fails closed.
         case unclaimed
+        /// A migration of the layout's tool that gitgate cannot read (why, in words): fails closed.
+        case unreadable(String)
     }
 
     /// The path relative to the folder.
@@ -63,6 +65,7 @@ public struct MigrationFolder: Sendable {
             file.path = path
             return .migration(file)
         }
+        if let layout, let why = layout.rules.unreadable(relativePath) { return .unreadable(why) }
         return Layout.isKnownCompanion(relativePath: relativePath) ? .companion : .unclaimed
     }
 

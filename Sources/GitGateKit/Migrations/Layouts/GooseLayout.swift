@@ -69,4 +69,12 @@ struct GooseLayout: LayoutRules {
     }
 
     func example(for stem: String, nextVersion: String) -> String { "\(nextVersion)_\(stem).sql" }
+
+    /// goose also runs `00004_backfill.go`: code gitgate cannot read.
+    func unreadable(_ relativePath: String) -> String? {
+        guard !relativePath.contains("/"), relativePath.hasSuffix(".go"), !relativePath.hasSuffix("_test.go"),
+              let (version, _) = Layout.splitVersion(String(relativePath.dropLast(3))),
+              version.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return "is a goose Go migration"
+    }
 }

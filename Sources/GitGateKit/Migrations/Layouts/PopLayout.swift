@@ -49,5 +49,11 @@ struct PopLayout: LayoutRules {
         return file.dialect != nil || !file.transaction
     }
 
+    /// pop also runs `.fizz` migrations: its own language, which gitgate cannot read.
+    func unreadable(_ relativePath: String) -> String? {
+        guard relativePath.hasSuffix(".up.fizz") else { return nil }
+        return "is a pop fizz migration"
+    }
+
     func example(for stem: String, nextVersion: String) -> String { "\(nextVersion)_\(stem).postgres.up.sql" }
 }
