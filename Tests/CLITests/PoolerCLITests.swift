@@ -60,10 +60,11 @@ struct PoolerCLITests {
         #expect(apply.stderr.contains("unsupported startup parameter"), "\(apply.stderr)")
         #expect(apply.stderr.contains("the server's own port"), "\(apply.stderr)")
         #expect(apply.stderr.split(separator: "\n").count == 1, "\(apply.stderr)")
-        // Nothing ran: no orders table, no ledger, no advisory lock left on any pooled server.
+        // Nothing ran: no orders table, no ledger, no advisory lock left on this database (the
+        // cluster is shared with tests that apply concurrently, so only this database counts).
         let admin = try Connection(direct, options: .init(readOnly: false))
         #expect(try admin.query("SELECT to_regclass('orders') IS NULL AND to_regclass('gitgate.migrations') IS NULL AS clean")[0, "clean"] == "t")
-        #expect(try admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'")[0, "n"] == "0")
+        #expect(try admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")[0, "n"] == "0")
 
         // The server's own socket, as the message says, applies.
         try gated.repo.git("config", "gitgate.production.url", direct)
@@ -88,7 +89,7 @@ extension PoolerCLITests {
         #expect(apply.stderr.contains("the server's own port"), "\(apply.stderr)")
         let admin = try Connection(direct, options: .init(readOnly: false))
         #expect(try admin.query("SELECT to_regclass('orders') IS NULL AS clean")[0, "clean"] == "t")
-        #expect(try admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'")[0, "n"] == "0")
+        #expect(try admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")[0, "n"] == "0")
     }
 
     @Test("status through a session pooler")
