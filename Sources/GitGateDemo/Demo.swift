@@ -7,6 +7,10 @@ import GitGateKit
 /// `gitgate demo`: the whole workflow on an embedded default, with no configuration: a throwaway
 /// PostgreSQL cluster plays production, a fresh repository plays the team's, and each step runs
 /// the real command a user would type (this very binary, and git with gitgate's hooks installed).
+///
+/// `@unchecked Sendable` because a signal handler on another thread cleans up: the mutable state
+/// it touches (`cluster`, `directory`, `cleanedUp`) is read and written only under `lock`, and the
+/// rest is immutable after `init`.
 public final class Demo: @unchecked Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String

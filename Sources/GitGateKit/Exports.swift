@@ -1,5 +1,6 @@
 // The library's clients (the CLI, the tests) see every layer through one import.
 @_exported import GitGateConfig
+@_exported import GitGateJSON
 @_exported import GitGateLint
 @_exported import GitGateMigrations
 @_exported import GitGateRender

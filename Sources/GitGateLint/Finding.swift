@@ -1,3 +1,4 @@
+import GitGateJSON
 
 /// One thing the review found in a migration file.
 public struct Finding: Sendable, Hashable, Codable {
@@ -17,7 +18,7 @@ public struct Finding: Sendable, Hashable, Codable {
     /// How to do it safely.
     public var fix: String
     /// The reason given in a `gitgate:allow` comment, when the finding was reviewed and allowed.
-    public var allowedBecause: String?
+    @Nullable public var allowedBecause: String?
 
     public init(path: String, rule: String, severity: Severity, line: Int, message: String, fix: String,
                 allowedBecause: String? = nil) {

@@ -1,3 +1,4 @@
+import GitGateJSON
 import Foundation
 import GitGateConfig
 import GitGateLint
@@ -51,42 +52,14 @@ public struct LintReport: Sendable {
 
     // MARK: JSON: the stable contract
 
-    /// `{"findings": [{"allowedBecause"?, "fix", "line", "message", "path", "rule", "severity"}]}`,
-    /// keys sorted, one finding per line. Written by hand: JSONEncoder costs more than the review
-    /// of a small file.
+    /// `{"findings": [...], "schemaVersion": 1}`: each finding with `severity` "allowed" (and
+    /// its reason in `allowedBecause`) when a `gitgate:allow` comment allowed it.
     public func json() -> String {
-        guard !outcome.findings.isEmpty else { return "{\"findings\": []}" }
-        var out = "{\"findings\": [\n"
-        for (index, finding) in outcome.findings.enumerated() {
-            out += "  {"
-            if let because = finding.allowedBecause { out += "\"allowedBecause\": \(Self.quote(because)), " }
-            out += "\"fix\": \(Self.quote(finding.fix)), \"line\": \(finding.line), \"message\": \(Self.quote(finding.message)), "
-            out += "\"path\": \(Self.quote(finding.path)), \"rule\": \(Self.quote(finding.rule)), "
-            out += "\"severity\": \(Self.quote(finding.severity.rawValue))}"
-            out += index == outcome.findings.count - 1 ? "\n" : ",\n"
-        }
-        return out + "]}"
+        JSONOutput.render(JSONLint(findings: outcome.findings.map(JSONLintFinding.init)))
     }
 
-    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
-    package static func quote(_ text: String) -> String {
-        let needsEscape = text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        guard needsEscape else { return "\"" + text + "\"" }
-        var bytes: [UInt8] = [UInt8(ascii: "\"")]
-        bytes.reserveCapacity(text.utf8.count + 16)
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-            case 0x0A: bytes += Array("\\n".utf8)
-            case 0x0D: bytes += Array("\\r".utf8)
-            case 0x09: bytes += Array("\\t".utf8)
-            case 0..<0x20: bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-        return String(decoding: bytes, as: UTF8.self)
+    private struct JSONLint: Encodable {
+        var findings: [JSONLintFinding]
     }
 
     // MARK: GitHub Actions workflow commands
@@ -110,5 +83,27 @@ public struct LintReport: Sendable {
 
     package static func property(_ text: String) -> String {
         data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
+
+/// One finding in `--format json` (lint, status and the plan share it).
+public struct JSONLintFinding: Encodable, Sendable {
+    public var path: String
+    public var rule: String
+    /// error or warning; "allowed" when a `gitgate:allow` comment allowed it.
+    public var severity: String
+    public var line: Int
+    public var message: String
+    public var fix: String
+    @Nullable public var allowedBecause: String?
+
+    public init(_ finding: Finding) {
+        path = finding.path
+        rule = finding.rule
+        severity = finding.allowedBecause == nil ? finding.severity.rawValue : "allowed"
+        line = finding.line
+        message = finding.message
+        fix = finding.fix
+        allowedBecause = finding.allowedBecause
     }
 }

@@ -5,6 +5,7 @@ import GitGateMigrations
 import GitGateReview
 import GitGateTargets
 import GitGateVerdict
+import GitGateJSON
 
 /// How a status report reads: the stable JSON contract and the text.
 extension StatusReport {
@@ -14,41 +15,32 @@ extension StatusReport {
         package var verdict: String
         package var branch: String
         package var base: String
-        package var mergeBase: String?
+        @Nullable package var mergeBase: String?
         package var head: String
-        package var layout: String?
+        @Nullable package var layout: String?
         package var migrations: [JSONMigration]
         package var targets: [String: JSONTarget]
-        package var reasons: [String]
-        package var notes: [String]
+        package var reasons: [JSONReason]
+        package var notes: [JSONReason]
     }
 
     private struct JSONMigration: Encodable {
         package var version: String
         package var name: String
         package var path: String
-        package var downPath: String?
+        @Nullable package var downPath: String?
         package var source: String
         /// False when the migration's tool runs it outside a transaction.
         package var transaction: Bool
         package var checksum: String
         package var targets: [String: TargetStatus]
-        package var findings: [JSONFinding]
-    }
-
-    private struct JSONFinding: Encodable {
-        package var rule: String
-        package var severity: String
-        package var line: Int
-        package var message: String
-        package var fix: String
-        package var allowedBecause: String?
+        package var findings: [JSONLintFinding]
     }
 
     private struct JSONTarget: Encodable {
         package var gate: Bool
         package var checked: Bool
-        package var error: String?
+        @Nullable package var error: String?
     }
 
     public func json() -> String {
@@ -60,10 +52,7 @@ extension StatusReport {
             return JSONMigration(
                 version: migration.version, name: migration.name, path: migration.path, downPath: migration.downPath,
                 source: migration.source.rawValue, transaction: migration.transaction, checksum: migration.checksum, targets: targets,
-                findings: (findings[migration.path] ?? []).map {
-                    JSONFinding(rule: $0.rule, severity: $0.severity.rawValue, line: $0.line, message: $0.message,
-                                fix: $0.fix, allowedBecause: $0.allowedBecause)
-                })
+                findings: (findings[migration.path] ?? []).map(JSONLintFinding.init))
         }
         var targets: [String: JSONTarget] = [:]
         for check in checks {
@@ -74,8 +63,8 @@ extension StatusReport {
         }
         let status = JSONStatus(verdict: verdict.decision.rawValue, branch: inspection.branch, base: inspection.base,
                                 mergeBase: inspection.mergeBase, head: inspection.head, layout: inspection.layout?.rawValue,
-                                migrations: migrations, targets: targets, reasons: verdict.reasons, notes: verdict.notes)
-        return encodeJSON(status)
+                                migrations: migrations, targets: targets, reasons: verdict.reasons.map(JSONReason.init), notes: verdict.notes.map(JSONReason.init))
+        return JSONOutput.render(status)
     }
 
     // MARK: Text, for people

@@ -2,6 +2,7 @@ import Foundation
 import GitGateConfig
 import GitGateLint
 import GitGateMigrations
+import GitGateJSON
 
 /// Where one migration stands on one target.
 public enum MigrationState: String, Sendable, Codable, CaseIterable {
@@ -27,7 +28,7 @@ public struct TargetStatus: Sendable, Hashable, Codable {
     /// What the catalog says about each statement, in file order (empty when nothing was checked).
     public var evidence: [StatementEvidence]
     /// Why it is pending; nil in every other state.
-    public var cause: PendingCause?
+    @Nullable public var cause: PendingCause?
 
     public init(_ state: MigrationState, _ detail: String, evidence: [StatementEvidence] = [], cause: PendingCause? = nil) {
         self.state = state

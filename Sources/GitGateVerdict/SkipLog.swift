@@ -1,3 +1,4 @@
+import GitGateJSON
 import Foundation
 import Git
 import GitGateConfig

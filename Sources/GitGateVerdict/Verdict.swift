@@ -12,9 +12,15 @@ public struct Verdict: Sendable, Equatable {
 
     public var decision: Decision
     /// Every reason the merge is blocked (or could not be checked), each with its fix.
-    public var reasons: [String]
+    public var reasons: [Reason]
     /// Things worth knowing that do not block: warnings, hand-applied migrations.
-    public var notes: [String]
+    public var notes: [Note]
+
+    public init(decision: Decision, reasons: [Reason], notes: [Note]) {
+        self.decision = decision
+        self.reasons = reasons
+        self.notes = notes
+    }
 
     public var exitCode: Int32 {
         switch decision {

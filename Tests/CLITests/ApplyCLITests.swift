@@ -130,13 +130,12 @@ struct ApplyCLITests {
         // Wait until gitgate's session is inside pg_sleep.
         let observer = try world.connect()
         var backend: String?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while backend == nil && ContinuousClock.now < deadline {
+        try waitFor("gitgate to reach the slow migration") {
             backend = try observer.query("""
                 SELECT pid::text FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%pg_sleep%'
                 """).rows.first?.first ?? nil
-            if backend == nil { Thread.sleep(forTimeInterval: 0.05) }
+            return backend != nil
         }
         let pid = try #require(backend, "gitgate never reached the slow migration")
         kill(process.processIdentifier, SIGKILL)
@@ -145,11 +144,9 @@ struct ApplyCLITests {
 
         // The server notices the dead client within a second or two (client_connection_check_interval)
         // and rolls back: the slow migration's table is gone and unrecorded, the lock free.
-        let gone = ContinuousClock.now + .seconds(15)
-        while try observer.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)").count > 0 && ContinuousClock.now < gone {
-            Thread.sleep(forTimeInterval: 0.1)
+        try waitFor("the server to end the dead client's session", timeout: 15) {
+            try observer.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)").count == 0
         }
-        #expect(try observer.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)").count == 0)
         #expect(try world.ledger() == ["001:applied"])
         #expect(try world.column("SELECT to_regclass('public.slow') IS NULL") == ["t"])
 

@@ -70,7 +70,7 @@ import TestSupport
 
         let status = try gated.gitgate(["status", "--format", "json"], in: gated.worktree, extra: environment)
         #expect(status.status == 1, "\(attempt.name): status said \(status.status): \(status.stdout) \(status.stderr)")
-        #expect(status.stdout.contains("\"verdict\":\"blocked\""), "\(attempt.name): \(status.stdout)")
+        #expect(status.stdout.contains("\"verdict\" : \"blocked\""), "\(attempt.name): \(status.stdout)")
 
         let before = try gated.mainTip
         let merge = try repo.gitResult("merge", "--no-ff", "--no-edit", "feature", env: environment)

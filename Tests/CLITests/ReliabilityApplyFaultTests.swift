@@ -19,9 +19,11 @@ struct ReliabilityApplyFaultTests {
     @Test("SIGKILL and SIGINT mid-apply leave a consistent ledger and a clean re-run")
     func killedApply() throws {
         let server = try TestPostgres.cluster()
-        var rng = SystemRandomNumberGenerator()
+        let seed: UInt64 = 20_261_202
+        print("ReliabilityApplyFaultTests seed: \(seed)")
+        var random = SeededGenerator(seed: seed)
         for round in 0..<Self.iterations {
-            let conninfo = try server.createDatabase("rel_kill_\(UInt32.random(in: 0...UInt32.max))_\(round)")
+            let conninfo = try server.createDatabase("rel_kill_\(seed)_\(round)")
             let repo = try TestRepository()
             try repo.commitFiles([
                 ".gitgate": "[gitgate]\n\tmigrations = migrations\n[gitgate \"production\"]\n\turl = env:REL_URL\n",
@@ -31,12 +33,13 @@ struct ReliabilityApplyFaultTests {
             var files: [String: String] = [:]
             for (index, table) in Self.tables.enumerated() {
                 files["migrations/00\(index + 1)_\(table).sql"] =
-                    "CREATE TABLE \(table) (id int);\nSELECT pg_sleep(0.15);\nINSERT INTO \(table) VALUES (1);\n"
+                    "CREATE TABLE \(table) (id int);\nSELECT pg_sleep(0.15) AS in_\(table);\nINSERT INTO \(table) VALUES (1);\n"
             }
             try repo.commitFiles(files, message: "slow migrations", in: worktree)
 
             let signal = round % 2 == 0 ? SIGKILL : SIGINT
-            let delay = Double.random(in: 0.05...0.9, using: &rng)
+            // Where to interrupt: inside one migration's transaction, chosen by the seeded generator.
+            let victim = Self.tables[Int.random(in: 0..<Self.tables.count, using: &random)]
             var env = repo.environment
             env["REL_URL"] = conninfo
             env["NO_COLOR"] = "1"
@@ -49,7 +52,10 @@ struct ReliabilityApplyFaultTests {
             process.standardError = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            Thread.sleep(forTimeInterval: delay)
+            let observer = try Connection(conninfo, options: .init(connectTimeout: 5, readOnly: true))
+            try waitFor("round \(round): apply to run \(victim)'s migration") {
+                try observer.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%AS in_\(victim)%'").count > 0
+            }
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
 

@@ -48,7 +48,7 @@ struct ReliabilityGateTests {
     func silentListener() throws {
         let gated = try Self.readyRepository()
         let listener = try SilentListener()
-        defer { listener.close() }
+        defer { withExtendedLifetime(listener) {} }
         try Self.setConfig(gated, [("url", "host=127.0.0.1 port=\(listener.port) dbname=app"), ("connectTimeout", "1s")])
         let start = ContinuousClock.now
         expectCleanFailure(try gated.gitgate(["status"], in: gated.worktree), allowed: [2])
@@ -119,37 +119,19 @@ struct ReliabilityGateTests {
         try holder.execute("BEGIN")
         try holder.execute("LOCK TABLE gitgate.migrations IN ACCESS EXCLUSIVE MODE")
         let pid = cluster.processID
+        // Kill the server once the hook's check is waiting on the lock: the event, not a delay.
         let killer = Thread {
-            Thread.sleep(forTimeInterval: 1.5)
+            guard let watcher = try? Connection(conninfo, options: .init(connectTimeout: 5, readOnly: true)) else {
+                kill(pid, SIGKILL)
+                return
+            }
+            try? waitFor("the hook's check to wait on the ledger lock") {
+                try watcher.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    .int(row: 0, column: "n") ?? 0 > 0
+            }
             kill(pid, SIGKILL)
         }
         killer.start()
         try Self.expectMergeBlocked(gated)
     }
-}
-
-/// A TCP socket that accepts connections (the kernel does, via the backlog) and never says a word.
-final class SilentListener: @unchecked Sendable {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(bound == 0 && listen(fd, 16) == 0, "cannot listen")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        descriptor = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() { _ = Glibc.close(descriptor) }
 }

@@ -123,11 +123,12 @@ struct ApplyTests {
         let appliers = try [world.applier(), world.applier()]
         let plans = try appliers.map { try $0.plan() }
         #expect(plans.allSatisfy { $0.toApply.count == 2 })
-        let results = Results()
+        let results = LockBox<[Result<ApplyResult, any Error>]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            results.append(Result { try appliers[index].apply(plans[index]) })
+            let result = Result { try appliers[index].apply(plans[index]) }
+            results.withLock { $0.append(result) }
         }
-        let finished = try results.all.map { try $0.get() }
+        let finished = try results.current.map { try $0.get() }
         #expect(finished.allSatisfy { $0.failure == nil })
         let appliedVersions = finished.flatMap { $0.applied.map(\.migration.version) }.sorted()
         #expect(appliedVersions == ["001", "002"])
@@ -149,13 +150,14 @@ struct ApplyTests {
         #expect(index.note?.contains("CREATE INDEX CONCURRENTLY") == true)
 
         // The second apply waits on the lock while the first builds the index: no deadlock.
-        let results = Results()
+        let results = LockBox<[Result<ApplyResult, any Error>]>([])
         let started = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            results.append(Result { try appliers[index].apply(plans[index]) })
+            let result = Result { try appliers[index].apply(plans[index]) }
+            results.withLock { $0.append(result) }
         }
         #expect(ContinuousClock.now - started < .seconds(20))
-        let finished = try results.all.map { try $0.get() }
+        let finished = try results.current.map { try $0.get() }
         #expect(finished.allSatisfy { $0.failure == nil })
         #expect(finished.flatMap { $0.applied.map(\.migration.version) }.sorted() == ["001", "002"])
         #expect(try world.column("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 't_id'::regclass") == ["true"])
@@ -353,21 +355,5 @@ struct ApplyRecordTests {
 
         let unknown = try #require(throws: GitGateError.self) { try recorder.record(["999"]) }
         #expect(unknown.kind == .usage)
-    }
-}
-
-/// Results gathered from concurrent work.
-private final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Result<ApplyResult, any Error>] = []
-
-    func append(_ value: Result<ApplyResult, any Error>) {
-        lock.lock(); defer { lock.unlock() }
-        values.append(value)
-    }
-
-    var all: [Result<ApplyResult, any Error>] {
-        lock.lock(); defer { lock.unlock() }
-        return values
     }
 }

@@ -220,7 +220,10 @@ struct RecordUnverifiedTests {
 
         let before = try StatusService.report(at: world.worktree, environment: world.environment)
         #expect(before.verdict.decision == .blocked)
-        #expect(before.verdict.reasons.contains { $0.contains("--unverified --reason") }, "\(before.verdict.reasons)")
+        #expect(before.verdict.reasons.contains {
+            guard case .notInPlace(_, _, "002", _, .applyOrRecordUnverified(_, let record)) = $0 else { return false }
+            return record.contains("--unverified --reason")
+        }, "\(before.verdict.reasons)")
         #expect(before.checks.first?.states?["002"]?.cause == .unprovable)
 
         // apply would run it again: its plan says it may have been run by hand, and how to record it.

@@ -75,7 +75,7 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
         let folder = try Folder(config: "\tlayout = dbmate\n", main: [:], branch: ["20200101000000_x.sql": file])
         let inspection = try folder.inspect()
         #expect(inspection.migrations.isEmpty)
-        let conflict = try #require(inspection.conflicts.first { $0.code == "unreadable-migration" })
+        let conflict = try #require(inspection.conflicts.first { $0.code == .unreadableMigration })
         #expect(conflict.message.hasPrefix("db/20200101000000_x.sql:\(line): "), "\(conflict.message)")
         #expect(conflict.message.contains(words), "\(conflict.message)")
     }
@@ -150,11 +150,11 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
             "00001_init.sql": "-- +goose Up\nCREATE TABLE a (id int);\n", "00002_backfill.go": "package migrations\n",
         ])
         let conflict = try #require(try goose.inspect().conflicts.first)
-        #expect(conflict.code == "unreadable-migration" && conflict.paths == ["db/00002_backfill.go"], "\(conflict)")
+        #expect(conflict.code == .unreadableMigration && conflict.paths == ["db/00002_backfill.go"], "\(conflict)")
         #expect(conflict.message.contains("goose Go migration"))
 
         let pop = try Folder(config: "\tlayout = pop\n", main: [:], branch: ["20200101000000_x.up.fizz": "create_table(\"x\") {}\n"])
-        #expect(try pop.inspect().conflicts.map(\.code) == ["unreadable-migration"])
+        #expect(try pop.inspect().conflicts.map(\.code) == [.unreadableMigration])
 
         // Checked by hand and listed on main: no longer a conflict.
         try goose.repo.commitFiles([".gitgate": "[gitgate]\n\tmigrations = db\n\tlayout = goose\n\tignore = *.go\n"], message: "Go migrations are checked by hand")
@@ -213,7 +213,7 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
         let inspection = try folder.inspect()
         #expect(inspection.migrations.isEmpty)
         let conflict = try #require(inspection.conflicts.first)
-        #expect(conflict.code == "no-postgres-file")
+        #expect(conflict.code == .noPostgresFile)
         #expect(conflict.message.contains("mysql, sqlite3"))
     }
 
@@ -262,7 +262,7 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
 
         try folder.repo.commitFiles(["db/changelog.sql": "--liquibase formatted sql\n\n--changeset ada:1\ncreate table a (id bigint);\n"],
                                     message: "edit", in: folder.worktree)
-        #expect(try folder.inspect().conflicts.contains { $0.code == "history-changed" && $0.message.contains("ada:1") })
+        #expect(try folder.inspect().conflicts.contains { $0.code == .historyChanged && $0.message.contains("ada:1") })
     }
 
     // Atlas: atlas.sum verified like `atlas migrate validate`.
@@ -290,12 +290,12 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
 
         // The file changed after `atlas migrate hash`.
         try folder.repo.commitFiles(["db/" + two.0: "ALTER TABLE users ADD COLUMN email text;\n"], message: "edit", in: folder.worktree)
-        let changed = try #require(try folder.inspect().conflicts.first { $0.code == "atlas-sum" })
+        let changed = try #require(try folder.inspect().conflicts.first { $0.code == .atlasSum })
         #expect(changed.message.hasPrefix("db/atlas.sum:3: "), "\(changed.message)")
 
         // An unreadable sum file.
         try folder.repo.commitFiles(["db/atlas.sum": "garbage\n"], message: "break", in: folder.worktree)
-        let broken = try #require(try folder.inspect().conflicts.first { $0.code == "atlas-sum" })
+        let broken = try #require(try folder.inspect().conflicts.first { $0.code == .atlasSum })
         #expect(broken.message.hasPrefix("db/atlas.sum:1: "), "\(broken.message)")
     }
 
@@ -318,7 +318,7 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
     @Test func strayFilesBlockUnlessIgnored() throws {
         let folder = try Folder(main: ["001_init.sql": "CREATE TABLE a ();\n"],
                                 branch: ["002_b.sql": "CREATE TABLE b ();\n", "seed-data.sql": "INSERT INTO a DEFAULT VALUES;\n"])
-        let stray = try #require(try folder.inspect().conflicts.first { $0.code == "unclaimed-file" })
+        let stray = try #require(try folder.inspect().conflicts.first { $0.code == .unclaimedFile })
         #expect(stray.message.contains("db/seed-data.sql"))
         #expect(stray.message.contains("003_seed-data.sql"), "\(stray.message)")  // the name it should have
         #expect(stray.message.contains("gitgate.ignore"))
@@ -338,7 +338,7 @@ private func text(_ data: Data?) -> String { data.map { String(decoding: $0, as:
     func collisionFix(initial: String, mainAdds: String, branchAdds: String, renamed: String) throws {
         let folder = try Folder(main: [initial: "SELECT 1;\n"], branch: [branchAdds: "CREATE TABLE b ();\n"])
         try folder.repo.commitFiles(["db/" + mainAdds: "CREATE TABLE a ();\n"], message: "main gains the same version")
-        let conflict = try #require(try folder.inspect().conflicts.first { $0.code == "duplicate-version" })
+        let conflict = try #require(try folder.inspect().conflicts.first { $0.code == .duplicateVersion })
         let command = "git mv db/\(branchAdds) db/\(renamed)"
         #expect(conflict.message.contains(command), "\(conflict.message)")
         // The command does what it says.

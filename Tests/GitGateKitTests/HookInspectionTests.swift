@@ -33,7 +33,7 @@ struct HookInspectionTests {
         let inspection = try inspector.inspectIndex(base: "main", baseTip: head, branch: "feature")
         #expect(inspection.migrations.map(\.path) == ["db/migrations/002_create_orders.sql"])
         #expect(inspection.migrations.first?.contents == Data("CREATE TABLE orders (id int);\n".utf8))
-        #expect(inspection.conflicts.map(\.code) == ["history-changed"])
+        #expect(inspection.conflicts.map(\.code) == [.historyChanged])
         #expect(inspection.head == "index")
 
         // Another index file (git commit -a, git commit PATH) is read when git names it.

@@ -65,7 +65,7 @@ private struct Project {
         let sources = Dictionary(uniqueKeysWithValues: inspection.migrations.map { ($0.version, $0.source) })
         #expect(sources == ["002": .committed, "003": .staged, "004": .unstaged, "005": .untracked])
         // What would not be merged is said.
-        #expect(inspection.warnings.filter { $0.code == "uncommitted" }.count == 3)
+        #expect(inspection.warnings.filter { $0.code == .uncommitted }.count == 3)
         // The gate reads the newest content.
         #expect(inspection.migrations.first { $0.version == "004" }?.sql == "SELECT 44;\n")
     }
@@ -92,7 +92,7 @@ private struct Project {
         let project = try Project()
         try project.repo.commitFiles(["migrations/002_on_main.sql": "SELECT 1;\n"], message: "main 002")
         try project.repo.commitFiles(["migrations/002_on_branch.sql": "SELECT 2;\n"], message: "branch 002", in: project.worktree)
-        let conflict = try #require(try project.inspect().conflicts.first { $0.code == "duplicate-version" })
+        let conflict = try #require(try project.inspect().conflicts.first { $0.code == .duplicateVersion })
         #expect(conflict.message.contains("002"))
         #expect(conflict.paths.contains("migrations/002_on_main.sql"))
         #expect(conflict.paths.contains("migrations/002_on_branch.sql"))
@@ -103,7 +103,7 @@ private struct Project {
         try project.repo.commitFiles(["migrations/002_a.sql": "SELECT 1;\n", "migrations/002_b.sql": "SELECT 2;\n"],
                                      message: "two 002", in: project.worktree)
         let conflict = try #require(try project.inspect().conflicts.first)
-        #expect(conflict.code == "duplicate-version")
+        #expect(conflict.code == .duplicateVersion)
         #expect(Set(conflict.paths) == ["migrations/002_a.sql", "migrations/002_b.sql"])
     }
 
@@ -117,7 +117,7 @@ private struct Project {
         default: try repo.git("mv", "migrations/001_users.sql", "migrations/001_people.sql", in: wt)
         }
         try repo.commit(change, in: wt)
-        let conflict = try #require(try project.inspect().conflicts.first { $0.code == "history-changed" })
+        let conflict = try #require(try project.inspect().conflicts.first { $0.code == .historyChanged })
         #expect(conflict.paths.contains("migrations/001_users.sql"))
         #expect(conflict.message.contains(change == "modify" ? "modifies" : change == "delete" ? "deletes" : "renames"))
     }
@@ -135,7 +135,7 @@ private struct Project {
     @Test func outOfOrderVersionWarns() throws {
         let project = try Project(mainFiles: ["migrations/001_a.sql": "SELECT 1;\n", "migrations/005_e.sql": "SELECT 5;\n"])
         try project.repo.commitFiles(["migrations/003_c.sql": "SELECT 3;\n"], message: "old number", in: project.worktree)
-        let warning = try #require(try project.inspect().warnings.first { $0.code == "out-of-order" })
+        let warning = try #require(try project.inspect().warnings.first { $0.code == .outOfOrder })
         #expect(warning.message.contains("003") && warning.message.contains("005"))
     }
 
@@ -144,7 +144,7 @@ private struct Project {
         let other = try project.repo.addWorktree(branch: "other")
         try project.repo.commitFiles(["migrations/002_other.sql": "SELECT 1;\n"], message: "o", in: other)
         try project.repo.commitFiles(["migrations/002_mine.sql": "SELECT 2;\n"], message: "m", in: project.worktree)
-        let warning = try #require(try project.inspect().warnings.first { $0.code == "same-version-elsewhere" })
+        let warning = try #require(try project.inspect().warnings.first { $0.code == .sameVersionElsewhere })
         #expect(warning.message.contains("other"))
         #expect(warning.message.contains(other))
     }
@@ -164,7 +164,7 @@ private struct Project {
         try project.repo.commitFiles(["migrations/002_x.sql": "SELECT 1;\n", "migrations/notes.txt": "todo", "migrations/cleanup.sql": "SELECT 1;\n"],
                                      message: "x", in: project.worktree)
         let inspection = try project.inspect()
-        #expect(inspection.conflicts.map(\.code) == ["unclaimed-file"])
+        #expect(inspection.conflicts.map(\.code) == [.unclaimedFile])
         #expect(inspection.conflicts.first?.paths == ["migrations/cleanup.sql"])
         #expect(inspection.conflicts.first?.message.contains("003_cleanup.sql") == true)
     }

@@ -52,7 +52,11 @@ struct LintBranchTests {
         // orders is new on the branch: indexing it in 004 is no lock.
         #expect(report.findings["migrations/004_index_orders.sql"] == nil)
         #expect(report.verdict.decision == .blocked)
-        #expect(report.verdict.reasons.contains { $0.contains("destructive-drop") && $0.contains("003_create_orders.sql:11") })
+        #expect(report.verdict.reasons.contains {
+            guard case .finding(let path, let finding) = $0 else { return false }
+            return finding.rule == "destructive-drop" && path.hasSuffix("003_create_orders.sql") && finding.line == 11
+        })
+        #expect(report.verdict.reasons.contains { $0.description.contains("003_create_orders.sql:11") })
         #expect(report.json().contains("\"rule\" : \"destructive-drop\"") || report.json().contains("\"rule\":\"destructive-drop\""))
     }
 
@@ -65,8 +69,8 @@ struct LintBranchTests {
         let report = try StatusService.report(at: worktree, environment: [:])
         #expect(report.findings[path]?.first?.allowedBecause == "emptied in 2023")
         // Only the missing gated target blocks now, not the allowed finding.
-        #expect(report.verdict.reasons.count == 1 && report.verdict.reasons[0].contains("no gated target"), "\(report.verdict.reasons)")
-        #expect(report.verdict.notes.contains { $0.contains("allowed because emptied in 2023") })
+        #expect(report.verdict.reasons == [.noGatedTarget], "\(report.verdict.reasons)")
+        #expect(report.verdict.notes.contains { $0.code == "allowed" && $0.description.contains("allowed because emptied in 2023") })
     }
 
     @Test func lintWithoutPathsReviewsTheBranchAfterMain() throws {

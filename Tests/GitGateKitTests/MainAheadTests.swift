@@ -19,8 +19,11 @@ import TestSupport
         let before = try StatusService.report(at: world.repo.path, environment: world.environment)
         #expect(before.inspection.isMain)
         #expect(before.verdict.decision == .blocked)
-        #expect(before.verdict.reasons.contains { $0.contains("002_orders.sql") && $0.contains("gitgate apply") }, "\(before.verdict.reasons)")
-        #expect(!before.verdict.reasons.contains { $0.contains("001_users.sql") })
+        #expect(before.verdict.reasons.contains {
+            guard case .notInPlace(_, let path, _, let status, .apply(let command)) = $0 else { return false }
+            return path.hasSuffix("002_orders.sql") && status.state == .pending && command.hasPrefix("gitgate apply")
+        }, "\(before.verdict.reasons)")
+        #expect(!before.verdict.reasons.contains { $0.path?.hasSuffix("001_users.sql") == true })
         #expect(before.text(style: .plain).contains("the main branch"))
         // What main has was reviewed before it merged: lint on main names nothing new.
         #expect(try LintService.run(paths: [], in: world.repo.path, environment: world.environment).paths.isEmpty)
@@ -70,6 +73,7 @@ import TestSupport
         let report = try UpdateCheck.run(at: world.repo.path, base: String(repeating: "0", count: 40), head: "main",
                                          environment: world.environment)
         #expect(report.verdict.decision == .blocked)
-        #expect(report.verdict.reasons.last?.contains("gitgate baseline --target production") == true, "\(report.verdict.reasons)")
+        #expect(report.verdict.reasons.last == .firstCheckOfHistory(target: "production"), "\(report.verdict.reasons)")
+        #expect(report.verdict.reasons.last?.description.contains("gitgate baseline --target production") == true)
     }
 }

@@ -7,18 +7,6 @@ import TestSupport
 /// status, check and close read a branch's migrations through one model: on random
 /// repositories (layouts, merges from main, renames, uncommitted files), they agree.
 @Suite struct MigrationModelPropertyTests {
-    /// A small deterministic generator (SplitMix64): the seed is printed, so a failure replays.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// How each layout names version `n` (up file and optional down file) and writes its content.
     static func files(_ layout: String, _ n: Int, _ table: String) -> [String: String] {
         let v = String(format: "%03d", n)
@@ -46,7 +34,7 @@ import TestSupport
     @Test func statusCheckAndCloseAgreeOnRandomRepositories() throws {
         let seed: UInt64 = 20_261_202
         print("MigrationModelPropertyTests seed: \(seed)")
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let layouts = ["flat", "updown", "dbmate", "goose", "pop", "directory"]
         for round in 0..<24 {
             let layout = layouts[round % layouts.count]

@@ -293,26 +293,3 @@ private func flywayChecksum(_ text: String) -> Int32 {
     return Int32(bitPattern: ~crc)
 }
 
-private struct ListenError: Error {}
-
-/// A TCP listener on 127.0.0.1 that accepts connections and never says a word.
-private final class SilentListener: @unchecked Sendable {
-    let socket: Int32
-    let port: Int
-
-    init() throws {
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw ListenError() }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        socket = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit { close(socket) }
-}

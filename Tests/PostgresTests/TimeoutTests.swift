@@ -12,14 +12,15 @@ struct TimeoutTests {
         var caught: PostgresError?
         let elapsed = clock.measure {
             caught = #expect(throws: PostgresError.self) {
-                try Connection("host=127.0.0.1 port=\(port) user=x dbname=x", options: .init(connectTimeout: 2))
+                try Connection("host=127.0.0.1 port=\(port) user=x dbname=x", options: .init(connectTimeout: 20))
             }
         }
         let error = try #require(caught)
         #expect(error.kind == .refused)
         #expect(error.message.contains("refused"))
         #expect(error.description.contains("x@127.0.0.1:\(port)/x"))
-        #expect(elapsed < .seconds(2))
+        // A refusal ends the attempt at once, not at the 20 s connect timeout (loose: loaded CI).
+        #expect(elapsed < .seconds(10), "\(elapsed)")
     }
 
     @Test func silentServerTimesOut() throws {
@@ -35,8 +36,9 @@ struct TimeoutTests {
         let error = try #require(caught)
         #expect(error.kind == .timeout)
         #expect(!error.isClientDeadline)
+        // Ended by the 2 s timeout: not sooner, and long before "never".
         #expect(elapsed >= .milliseconds(1900))
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(15), "\(elapsed)")
     }
 
     @Test(.database) func clientDeadlineCancelsTheQuery() throws {
@@ -52,7 +54,8 @@ struct TimeoutTests {
         #expect(error.kind == .timeout)
         #expect(error.message.contains("within 1 s; it was cancelled"))
         #expect(error.isClientDeadline)
-        #expect(elapsed < .seconds(4))
+        // Cancelled at the 1 s deadline, long before the 30 s sleep would end.
+        #expect(elapsed < .seconds(15), "\(elapsed)")
         // Cancelled cleanly: the same session answers at once, and nothing is still running.
         #expect(connection.transactionStatus == .idle)
         let sleeping = try connection.query(

@@ -115,6 +115,7 @@ public struct Applier: Sendable {
 
         let pending = inspection.migrations.filter { states[$0.version]?.state == .pending }
         let findings = pending.isEmpty ? [:] : review(pending, configuration)
+        let commands = LedgerCommands(configuration)
         var items: [ApplyPlan.Item] = []
         for migration in inspection.migrations {
             let status = states[migration.version] ?? TargetStatus(.pending, "no state reported")
@@ -127,13 +128,13 @@ public struct Applier: Sendable {
                 item.note = "already applied (\(status.detail))"
             case .appliedByHand:
                 item.action = .skip
-                item.note = "applied by hand (\(status.detail)); record it with: \(LedgerCommands(configuration).record(migration, target: target.name))"
+                item.note = "\(status.standing(of: migration.path)); \(Remedy.next(for: status, of: migration, on: target.name, commands: commands).text)"
             case .modified:
                 item.action = .refuse
-                item.note = "\(migration.path) was changed after it was applied (\(status.detail)); restore the applied version and put the change in a new migration"
+                item.note = "\(status.standing(of: migration.path)); \(Remedy.next(for: status, of: migration, on: target.name, commands: commands).text)"
             case .objectsMissing:
                 item.action = .refuse
-                item.note = "\(migration.path) is recorded on \(target.name) but \(status.detail); investigate that drift before applying anything"
+                item.note = "\(status.standing(of: migration.path)) on \(target.name); \(Remedy.next(for: status, of: migration, on: target.name, commands: commands).text)"
             case .pending:
                 item.note = refusal(for: migration, findings: item.findings)
                 if item.note != nil {

@@ -6,6 +6,7 @@ import GitGateRender
 import GitGateReview
 import GitGateTargets
 import GitGateVerdict
+import GitGateJSON
 
 /// How `gitgate apply` and `gitgate record` talk: the plan, a line per migration as it runs,
 /// a summary, and one JSON object for scripts.
@@ -107,7 +108,7 @@ public enum ApplyReport {
         package var ledgerSchema: [String]
         package var migrations: [JSONMigration]
         package var refusals: [String]
-        package var failure: JSONFailure?
+        @Nullable package var failure: JSONFailure?
     }
 
     private struct JSONMigration: Encodable {
@@ -117,18 +118,18 @@ public enum ApplyReport {
         package var checksum: String
         package var state: MigrationState
         package var action: ApplyPlan.Item.Action
-        package var outcome: ApplyResult.Step.Outcome?
-        package var durationMs: Int?
+        @Nullable package var outcome: ApplyResult.Step.Outcome?
+        @Nullable package var durationMs: Int?
         package var transactional: Bool
-        package var note: String?
+        @Nullable package var note: String?
         package var findings: [Finding]
     }
 
     private struct JSONFailure: Encodable {
         package var path: String
-        package var line: Int?
+        @Nullable package var line: Int?
         package var message: String
-        package var sqlState: String?
+        @Nullable package var sqlState: String?
         package var consequence: String
         package var invalidIndexes: [String]
         package var connectionLost: Bool
@@ -181,10 +182,5 @@ public enum ApplyReport {
                           ledgerSchema: outcome.ledgerSteps))
     }
 
-    private static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    package static func encode<T: Encodable>(_ value: T) -> String { JSONOutput.render(value) }
 }

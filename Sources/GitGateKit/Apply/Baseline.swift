@@ -17,7 +17,7 @@ public enum Baseline {
         let inspector = try Inspector(at: path)
         let main = try inspector.mainBranch()
         var inspection = try inspector.inspectWorktree(branch: main)
-        inspection.problems = inspection.problems.filter { $0.code != "uncommitted" && $0.code != "uncommitted-change" }
+        inspection.problems = inspection.problems.filter { $0.code != .uncommitted && $0.code != .uncommittedChange }
         inspection.migrations = inspection.migrations.filter { $0.source == .committed }
         if let through {
             guard let last = inspection.migrations.lastIndex(where: { $0.version == through }) else {

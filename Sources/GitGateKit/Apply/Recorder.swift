@@ -84,14 +84,9 @@ public struct Recorder: Sendable {
             case .pending where unverified && status.cause == .unprovable:
                 toRecord.append((migration, reason))
                 entries.append(.init(migration: migration, recorded: true, detail: "recorded unverified (\(reason ?? "")): \(status.detail)"))
-            case .pending where status.cause == .unprovable:
-                refusals.append("\(migration.version) (\(migration.path)) cannot be confirmed on \(target.name): \(status.detail); if it was run by hand, record it with gitgate record \(migration.version) --target \(target.name) --unverified --reason \"…\", else apply it with gitgate apply --target \(target.name)")
-            case .pending:
-                refusals.append("\(migration.version) (\(migration.path)) is not applied on \(target.name): \(status.detail); apply it with \(LedgerCommands(configuration).apply(target: target.name, migrations: [migration]))")
-            case .modified:
-                refusals.append("\(migration.version) (\(migration.path)) is already recorded, with another checksum: \(status.detail)")
-            case .objectsMissing:
-                refusals.append("\(migration.version) (\(migration.path)) is already recorded, but \(status.detail)")
+            case .pending, .modified, .objectsMissing:
+                let remedy = Remedy.next(for: status, of: migration, on: target.name, commands: LedgerCommands(configuration))
+                refusals.append("\(target.name): \(status.standing(of: migration.path)); \(remedy.text)")
             }
         }
         if let first = refusals.first {

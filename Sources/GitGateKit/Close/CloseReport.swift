@@ -6,6 +6,7 @@ import GitGateRender
 import GitGateReview
 import GitGateTargets
 import GitGateVerdict
+import GitGateJSON
 
 /// What `gitgate close` prints: each candidate as it is assessed, each removal, the closing
 /// words (where to cd, reminders, next steps), and the JSON object for scripts.
@@ -110,24 +111,24 @@ public enum CloseReport {
     private struct JSONSummary: Encodable {
         package var dryRun: Bool
         package var worktrees: [JSONEntry]
-        package var cd: String?
+        @Nullable package var cd: String?
         package var reminders: [String]
         package var nextSteps: [String]
     }
 
     private struct JSONEntry: Encodable {
         package var action: String
-        package var branch: String?
-        package var worktree: String?
+        @Nullable package var branch: String?
+        @Nullable package var worktree: String?
         package var tip: String
-        package var merged: String?
-        package var restore: String?
+        @Nullable package var merged: String?
+        @Nullable package var restore: String?
         package var refusals: [CloseRefusal]
         package var ignored: [IgnoredGroup]
-        package var kept: KeptJSON?
+        @Nullable package var kept: KeptJSON?
         package var migrations: [JSONMigration]
         package var notes: [String]
-        package var reason: String?
+        @Nullable package var reason: String?
     }
 
     package struct KeptJSON: Encodable {
@@ -165,7 +166,7 @@ public enum CloseReport {
         }
         let object = JSONSummary(dryRun: summary.dryRun, worktrees: entries, cd: summary.cd,
                                  reminders: summary.reminders, nextSteps: summary.nextSteps)
-        return encodeJSON(object)
+        return JSONOutput.render(object)
     }
 
     // MARK: close --check
@@ -200,10 +201,10 @@ public enum CloseReport {
     private struct JSONCheck: Encodable {
         package var safe: Bool
         package var closable: Bool
-        package var worktree: String?
-        package var branch: String?
-        package var tip: String?
-        package var merged: String?
+        @Nullable package var worktree: String?
+        @Nullable package var branch: String?
+        @Nullable package var tip: String?
+        @Nullable package var merged: String?
         package var reasons: [CloseRefusal]
         package var ignored: [IgnoredGroup]
         package var migrations: [JSONMigration]
@@ -216,7 +217,7 @@ public enum CloseReport {
     /// `closable`: gitgate close would close it (keeping the ignored files it lists to keep).
     public static func json(_ check: CloseCheck) -> String {
         let candidate = check.candidate
-        return encodeJSON(JSONCheck(
+        return JSONOutput.render(JSONCheck(
             safe: check.safe, closable: check.closable, worktree: candidate?.worktree, branch: candidate?.branch,
             tip: candidate?.tip, merged: candidate?.merge?.rawValue, reasons: check.reasons,
             ignored: candidate?.ignored ?? [],

@@ -11,20 +11,19 @@ extension StatusReport {
     /// GitHub Actions workflow commands: an error annotation per reason (on the migration's file
     /// when the reason names one), a warning per note, and a closing notice with the verdict.
     public func githubAnnotations() -> String {
-        let paths = inspection.migrations.map(\.path) + inspection.problems.flatMap(\.paths)
-        func file(for message: String) -> String? { paths.first { !$0.isEmpty && message.contains($0) } }
-        func command(_ level: String, _ message: String) -> String {
+        func command(_ level: String, _ message: String, path: String?) -> String {
             var properties = ["title=\(Self.escapeProperty("gitgate"))"]
-            if let path = file(for: message) { properties.insert("file=\(Self.escapeProperty(path))", at: 0) }
+            if let path, !path.isEmpty { properties.insert("file=\(Self.escapeProperty(path))", at: 0) }
             return "::\(level) \(properties.joined(separator: ","))::\(Self.escapeData(message))"
         }
-        var lines = verdict.reasons.map { command("error", $0) } + verdict.notes.map { command("warning", $0) }
+        var lines = verdict.reasons.map { command("error", $0.description, path: $0.path) }
+            + verdict.notes.map { command("warning", $0.description, path: $0.path) }
         let count = inspection.migrations.count
         let summary: String
         switch verdict.decision {
         case .ready: summary = "READY TO MERGE: \(count) new migration\(count == 1 ? "" : "s"), every gated target has them"
         case .blocked: summary = "BLOCKED: \(verdict.reasons.count) reason\(verdict.reasons.count == 1 ? "" : "s")"
-        case .error: summary = "BLOCKED (could not check): \(verdict.reasons.joined(separator: "; "))"
+        case .error: summary = "BLOCKED (could not check): \(verdict.reasons.map(\.description).joined(separator: "; "))"
         }
         lines.append("::\(verdict.decision == .ready ? "notice" : "error") title=gitgate::\(Self.escapeData(summary))")
         return lines.joined(separator: "\n")

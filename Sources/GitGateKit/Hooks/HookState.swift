@@ -1,3 +1,4 @@
+import GitGateJSON
 import Digest
 import Foundation
 import Git

@@ -29,7 +29,7 @@ public enum UpdateCheck {
         // The first check of a repository's history (no base): a database adopted late lacks only
         // ledger rows, not migrations. Say how to adopt it rather than only listing history.
         if baseID == nil, report.verdict.decision == .blocked, inspection.migrations.count > 1 {
-            report.verdict.reasons.append("this is the first check of this history (no base), so every migration counts as new; if the database already has them, adopt it once with: gitgate baseline --target \(configuration.gatedTargets.first?.name ?? "TARGET")")
+            report.verdict.reasons.append(.firstCheckOfHistory(target: configuration.gatedTargets.first?.name ?? "TARGET"))
         }
         return report
     }

@@ -68,7 +68,7 @@ public struct DeploymentPlan: Sendable {
         case .blocked, .error:
             let word = verdict.decision == .blocked ? "BLOCKED" : "COULD NOT CHECK"
             let more = verdict.reasons.count > 1 ? " (and \(verdict.reasons.count - 1) more)" : ""
-            return "\(word): \(verdict.reasons.first ?? "no reason given")\(more)"
+            return "\(word): \(verdict.reasons.first?.description ?? "no reason given")\(more)"
         }
     }
 

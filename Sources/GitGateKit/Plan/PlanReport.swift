@@ -6,6 +6,7 @@ import GitGateRender
 import GitGateReview
 import GitGateTargets
 import GitGateVerdict
+import GitGateJSON
 
 /// How `gitgate plan` and `gitgate rollback` talk: text for a terminal, Markdown for a pull
 /// request comment, JSON for scripts. None of them prints a connection string.
@@ -139,7 +140,7 @@ public enum PlanReport {
         lines.append("\(mark) **\(escape(plan.summary))**")
         if plan.verdict.reasons.count > 1 {
             lines.append("")
-            lines += plan.verdict.reasons.map { "- \(escape($0))" }
+            lines += plan.verdict.reasons.map { "- \(escape($0.description))" }
         }
         lines.append("")
         lines.append("<details><summary>Migrations (\(plan.entries.count)) at \(plan.head.prefix(12))</summary>")
@@ -220,7 +221,7 @@ public enum PlanReport {
         lines += plan.afterMerge.map { "- \(escape($0))" }
         if !plan.verdict.notes.isEmpty {
             lines.append("")
-            lines += plan.verdict.notes.map { "- note: \(escape($0))" }
+            lines += plan.verdict.notes.map { "- note: \(escape($0.description))" }
         }
         lines.append("")
         lines.append("</details>")
@@ -241,9 +242,9 @@ public enum PlanReport {
         package var branch: String
         package var base: String
         package var head: String
-        package var mergeBase: String?
-        package var reasons: [String]
-        package var notes: [String]
+        @Nullable package var mergeBase: String?
+        package var reasons: [JSONReason]
+        package var notes: [JSONReason]
         package var targets: [JSONTarget]
         package var migrations: [JSONMigration]
         package var rollback: JSONRollbackPlan
@@ -256,13 +257,13 @@ public enum PlanReport {
         package var exists: Bool
         package var columns: [String]
         package var indexes: [String]
-        package var rows: String?
+        @Nullable package var rows: String?
     }
 
     private struct JSONTarget: Encodable {
         package var name: String
         package var gate: Bool
-        package var error: String?
+        @Nullable package var error: String?
         package var applyLockTimeoutMs: Int
         package var applyStatementTimeoutMs: Int
     }
@@ -272,16 +273,16 @@ public enum PlanReport {
         package var name: String
         package var path: String
         package var checksum: String
-        package var findings: [Finding]
+        package var findings: [JSONLintFinding]
         package var targets: [String: TargetStatus]
         package var transactional: Bool
-        package var applyNote: String?
+        @Nullable package var applyNote: String?
     }
 
     private struct JSONRollbackPlan: Encodable {
-        package var target: String?
-        package var command: String?
-        package var error: String?
+        @Nullable package var target: String?
+        @Nullable package var command: String?
+        @Nullable package var error: String?
         package var migrations: [JSONRollback]
     }
 
@@ -289,23 +290,23 @@ public enum PlanReport {
         package struct Step: Encodable {
             package var sql: String
             package var removes: String
-            package var dataOf: String?
-            package var column: String?
-            package var loses: String?
+            @Nullable package var dataOf: String?
+            @Nullable package var column: String?
+            @Nullable package var loses: String?
         }
         package var version: String
         package var path: String
         package var kind: MigrationRollback.Kind
-        package var downPath: String?
-        package var sql: String?
+        @Nullable package var downPath: String?
+        @Nullable package var sql: String?
         package var steps: [Step]
         package var drops: [String]
-        package var findings: [Finding]
+        package var findings: [JSONLintFinding]
         package var irreversible: [String]
-        package var problem: String?
+        @Nullable package var problem: String?
         package var transactional: Bool
-        package var appliedAt: String?
-        package var restore: String?
+        @Nullable package var appliedAt: String?
+        @Nullable package var restore: String?
     }
 
     package static func jsonRollback(_ rollback: MigrationRollback, appliedAt: String?, rows: [String?]) -> JSONRollback {
@@ -315,7 +316,7 @@ public enum PlanReport {
                          .init(sql: step.sql, removes: step.removes, dataOf: step.dataOf, column: step.column,
                                loses: index < rows.count ? rows[index] : nil)
                      },
-                     drops: rollback.drops, findings: rollback.findings, irreversible: rollback.irreversible,
+                     drops: rollback.drops, findings: rollback.findings.map(JSONLintFinding.init), irreversible: rollback.irreversible,
                      problem: rollback.problem, transactional: rollback.transactional, appliedAt: appliedAt,
                      restore: rollback.kind == .irreversible ? rollback.restoreAdvice(appliedAt: appliedAt) : nil)
     }
@@ -323,14 +324,14 @@ public enum PlanReport {
     public static func json(_ plan: DeploymentPlan) -> String {
         let object = JSONPlan(
             verdict: plan.verdict.decision, summary: plan.summary, branch: plan.branch, base: plan.base, head: plan.head,
-            mergeBase: plan.mergeBase, reasons: plan.verdict.reasons, notes: plan.verdict.notes,
+            mergeBase: plan.mergeBase, reasons: plan.verdict.reasons.map(JSONReason.init), notes: plan.verdict.notes.map(JSONReason.init),
             targets: plan.targets.map { .init(name: $0.name, gate: $0.gate, error: $0.error,
                                               applyLockTimeoutMs: $0.applyLockTimeoutMs, applyStatementTimeoutMs: $0.applyStatementTimeoutMs) },
             migrations: plan.entries.map { entry in
                 var states: [String: TargetStatus] = [:]
                 for (target, status) in entry.states { if let status { states[target] = status } }
                 return .init(version: entry.migration.version, name: entry.migration.name, path: entry.migration.path,
-                             checksum: entry.migration.checksum, findings: entry.findings, targets: states,
+                             checksum: entry.migration.checksum, findings: entry.findings.map(JSONLintFinding.init), targets: states,
                              transactional: entry.transactional, applyNote: entry.runNote)
             },
             rollback: .init(target: plan.rollbackTarget, command: plan.rollbackCommand, error: plan.rollbackTargetError,
@@ -340,12 +341,7 @@ public enum PlanReport {
         return encode(object)
     }
 
-    package static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    package static func encode<T: Encodable>(_ value: T) -> String { JSONOutput.render(value) }
 
     // MARK: Rollback
 
@@ -387,10 +383,10 @@ public enum PlanReport {
     private struct JSONRollbackRun: Encodable {
         package struct Step: Encodable {
             package var version: String
-            package var outcome: RollbackResult.Step.Outcome?
-            package var durationMs: Int?
-            package var note: String?
-            package var refusal: String?
+            @Nullable package var outcome: RollbackResult.Step.Outcome?
+            @Nullable package var durationMs: Int?
+            @Nullable package var note: String?
+            @Nullable package var refusal: String?
             package var losses: [String]
             package var plan: JSONRollback
         }
@@ -400,7 +396,7 @@ public enum PlanReport {
         package var result: String
         package var migrations: [Step]
         package var refusals: [String]
-        package var failure: String?
+        @Nullable package var failure: String?
     }
 
     public static func rollbackJSON(_ plan: RollbackPlan, result: RollbackResult?) -> String {

@@ -1,3 +1,4 @@
+import GitGateJSON
 import Foundation
 import Git
 import Postgres
@@ -36,7 +37,7 @@ public struct Diagnosis: Sendable {
             report.checks.filter(\.gate).contains { $0.states?[migration.version].map { !$0.state.passes } ?? false }
         }
         if report.verdict.decision == .error {
-            return Item(name: "main vs targets", status: .problem, detail: report.verdict.reasons.first ?? "could not check")
+            return Item(name: "main vs targets", status: .problem, detail: report.verdict.reasons.first?.description ?? "could not check")
         }
         guard !lacking.isEmpty else {
             return Item(name: "main vs targets", status: .ok, detail: "every gated target has all \(inspection.migrations.count) of \(main)'s migrations")
@@ -169,6 +170,6 @@ public struct Diagnosis: Sendable {
 
     public func json() -> String {
         struct Shape: Encodable { var healthy: Bool; var items: [Item] }
-        return encodeJSON(Shape(healthy: healthy, items: items))
+        return JSONOutput.render(Shape(healthy: healthy, items: items))
     }
 }

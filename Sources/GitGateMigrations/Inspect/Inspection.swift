@@ -32,14 +32,29 @@ public struct Problem: Sendable, Hashable, Codable {
         public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
     }
 
-    /// Short kebab-case name, stable for scripts: `duplicate-version`, `history-changed`, …
-    public var code: String
+    /// What kind of problem: stable kebab-case names for scripts.
+    public enum Code: String, Sendable, Hashable, Codable, CaseIterable {
+        case atlasSum = "atlas-sum"
+        case duplicateVersion = "duplicate-version"
+        case historyChanged = "history-changed"
+        case missingUp = "missing-up"
+        case noPostgresFile = "no-postgres-file"
+        case outOfOrder = "out-of-order"
+        case sameVersionElsewhere = "same-version-elsewhere"
+        case unclaimedFile = "unclaimed-file"
+        case uncommitted
+        case uncommittedChange = "uncommitted-change"
+        case unreadableMigration = "unreadable-migration"
+    }
+
+    /// Stable for scripts: `duplicate-version`, `history-changed`, …
+    public var code: Code
     public var severity: Severity
     public var message: String
     /// Paths the problem is about, relative to the repository root.
     public var paths: [String]
 
-    public init(_ code: String, _ severity: Severity, _ message: String, paths: [String] = []) {
+    public init(_ code: Code, _ severity: Severity, _ message: String, paths: [String] = []) {
         self.code = code
         self.severity = severity
         self.message = message

@@ -219,7 +219,7 @@ public struct Inspector {
                 default: verb = "modifies"
                 }
                 let detail = change.status == .renamed ? "\(oldPath) to \(change.newPath ?? "?")" : oldPath
-                problems.append(Problem("history-changed", .error,
+                problems.append(Problem(.historyChanged, .error,
                     "the branch \(verb) \(detail), a migration main already has; revert that change and add a new migration instead",
                     paths: [oldPath] + (change.status == .renamed ? [change.newPath ?? ""] : [])))
             }
@@ -234,7 +234,7 @@ public struct Inspector {
             if headPaths.contains(entry.path) {
                 if migrationFile(entry.path) != nil {
                     let what = addedPaths.contains(entry.path) ? "the gate checks the committed version" : "main already has this migration; do not change it"
-                    problems.append(Problem("uncommitted-change", addedPaths.contains(entry.path) ? .warning : .error,
+                    problems.append(Problem(.uncommittedChange, addedPaths.contains(entry.path) ? .warning : .error,
                         "\(entry.path) has \(deleted ? "an uncommitted deletion" : "uncommitted changes") (\(source.rawValue)): \(what); commit or discard them",
                         paths: [entry.path]))
                 }
@@ -250,7 +250,7 @@ public struct Inspector {
                     }
                     return data
                 })
-                problems.append(Problem("uncommitted", .warning,
+                problems.append(Problem(.uncommitted, .warning,
                     "\(entry.path) is not committed (\(source.rawValue)): it will not be merged until you commit it",
                     paths: [entry.path]))
             case .unclaimed: unclaimed.append((entry.path, false, nil))
@@ -271,13 +271,13 @@ public struct Inspector {
 
         for (path, committed, unreadable) in unclaimed {
             if let unreadable {
-                problems.append(Problem("unreadable-migration", committed ? .error : .warning,
+                problems.append(Problem(.unreadableMigration, committed ? .error : .warning,
                     "\(path) \(unreadable), which gitgate cannot read, so it cannot tell whether production has it; write it as SQL, or check it by hand and list it in .gitgate under gitgate.ignore",
                     paths: [path]))
                 continue
             }
             let example = reader.example(for: path, layout: layout, newest: renumberAfter)
-            problems.append(Problem("unclaimed-file", committed ? .error : .warning,
+            problems.append(Problem(.unclaimedFile, committed ? .error : .warning,
                 "\(path) is a .sql file that no migration layout claims (layout \(layout?.rawValue ?? "none detected")), so gitgate cannot tell whether production needs it; rename it like \(example), or list it in .gitgate under gitgate.ignore if it is not a migration",
                 paths: [path]))
         }
@@ -295,20 +295,20 @@ public struct Inspector {
             let downs = reader.runs(items.filter { $0.file.role == .down }.map(\.file))
             if !allUps.isEmpty && ups.isEmpty {
                 let dialects = Set(allUps.compactMap(\.file.dialect)).sorted().joined(separator: ", ")
-                problems.append(Problem("no-postgres-file", .error,
+                problems.append(Problem(.noPostgresFile, .error,
                     "version \(version) has files only for \(dialects) (\(allUps.map(\.file.path).joined(separator: ", "))), none a \(reader.dialect) target runs; add \(version)_\(allUps[0].file.name).\(reader.dialect).up.sql or one with no dialect",
                     paths: allUps.map(\.file.path)))
                 continue
             }
             if ups.count > 1 {
-                problems.append(Problem("duplicate-version", .error,
+                problems.append(Problem(.duplicateVersion, .error,
                     "version \(version) is used by \(ups.count) files on the branch (\(ups.map(\.file.path).joined(separator: ", "))); give each migration its own version",
                     paths: ups.map(\.file.path)))
             }
             if let onMain = mainVersions[version]?.first {
                 if ups.isEmpty {
                     // Only a down file added to a migration main already has.
-                    problems.append(Problem("history-changed", .warning,
+                    problems.append(Problem(.historyChanged, .warning,
                         "the branch adds \(downs.map(\.path).joined(separator: ", ")) to migration \(version), which main already has",
                         paths: downs.map(\.path)))
                     continue
@@ -317,12 +317,12 @@ public struct Inspector {
                 let fix = layout.map { layout in
                     ups.map { reader.renumbering($0.file.path, version: version, after: renumberAfter ?? version, layout: layout) }.joined(separator: " && ")
                 } ?? "renumber the branch's migration after main's newest"
-                problems.append(Problem("duplicate-version", .error,
+                problems.append(Problem(.duplicateVersion, .error,
                     "\(when) (\(onMain.path)) and the branch adds \(ups.map(\.file.path).joined(separator: ", ")); renumber the branch's migration after main's newest: \(fix)",
                     paths: [onMain.path] + ups.map(\.file.path)))
             }
             guard let up = ups.first, let layout else {
-                problems.append(Problem("missing-up", .error,
+                problems.append(Problem(.missingUp, .error,
                     "\(downs.map(\.path).joined(separator: ", ")) has no up migration; add it or remove the down file",
                     paths: downs.map(\.path)))
                 continue
@@ -335,7 +335,7 @@ public struct Inspector {
             case .success(let read):
                 migrations += read
             case .failure(let problem):
-                problems.append(Problem("unreadable-migration", .error, "\(up.file.path):\(problem.line): \(problem.message)", paths: [up.file.path]))
+                problems.append(Problem(.unreadableMigration, .error, "\(up.file.path):\(problem.line): \(problem.message)", paths: [up.file.path]))
             }
         }
         migrations = migrations.sortedByVersion()
@@ -345,7 +345,7 @@ public struct Inspector {
             let names = headPaths.map(reader.relative)
             if let problem = AtlasLayout.validate(files: names, read: { contents(folder.isEmpty ? $0 : folder + "/" + $0) }) {
                 let sum = folder.isEmpty ? "atlas.sum" : folder + "/atlas.sum"
-                problems.append(Problem("atlas-sum", .error, "\(sum):\(problem.line): \(problem.message)", paths: [sum]))
+                problems.append(Problem(.atlasSum, .error, "\(sum):\(problem.line): \(problem.message)", paths: [sum]))
             }
         }
 
@@ -354,7 +354,7 @@ public struct Inspector {
             let newestOnMain = newestKey.version
             for migration in migrations where !migration.isRepeatable && VersionKey(migration.version) < newestKey
                 && mainVersions[migration.version] == nil {
-                problems.append(Problem("out-of-order", .warning,
+                problems.append(Problem(.outOfOrder, .warning,
                     "version \(migration.version) is older than main's newest (\(newestOnMain)); some tools skip it silently: renumber it after \(newestOnMain)",
                     paths: [migration.path]))
             }
@@ -378,22 +378,22 @@ public struct Inspector {
     private func appendedChangesets(_ file: MigrationFile, old: Data, new: Data, layout: Layout,
                                     reader: MigrationFolder) throws -> ([Migration], [Problem]) {
         guard case .success(let before) = reader.read(file, contents: old, layout: layout, source: .committed) else {
-            return ([], [Problem("history-changed", .error, "the branch modifies \(file.path), a changelog main already has and gitgate cannot read; add the changes as new changesets", paths: [file.path])])
+            return ([], [Problem(.historyChanged, .error, "the branch modifies \(file.path), a changelog main already has and gitgate cannot read; add the changes as new changesets", paths: [file.path])])
         }
         switch reader.read(file, contents: new, layout: layout, source: .committed) {
         case .failure(let problem):
-            return ([], [Problem("unreadable-migration", .error, "\(file.path):\(problem.line): \(problem.message)", paths: [file.path])])
+            return ([], [Problem(.unreadableMigration, .error, "\(file.path):\(problem.line): \(problem.message)", paths: [file.path])])
         case .success(let after):
             let old = Dictionary(before.map { ($0.version.lowercased(), $0.checksum) }, uniquingKeysWith: { a, _ in a })
             let kept = Set(after.map { $0.version.lowercased() })
             var problems: [Problem] = []
             for migration in after where old[migration.version.lowercased()].map({ $0 != migration.checksum }) == true {
-                problems.append(Problem("history-changed", .error,
+                problems.append(Problem(.historyChanged, .error,
                     "the branch changes changeset \(migration.version) in \(file.path), which main already has; revert it and add a new changeset instead",
                     paths: [file.path]))
             }
             for migration in before where !kept.contains(migration.version.lowercased()) {
-                problems.append(Problem("history-changed", .error,
+                problems.append(Problem(.historyChanged, .error,
                     "the branch removes changeset \(migration.version) from \(file.path), which main already has; put it back",
                     paths: [file.path]))
             }
@@ -416,7 +416,7 @@ public struct Inspector {
                 guard let path = change.newPath, let file = claim(path), file.role == .up, file.dialect == nil || file.dialect == configuration.dialect,
                       let mine = versions[file.version] else { continue }
                 let location = worktreePaths[other].map { " (worktree \($0))" } ?? ""
-                problems.append(Problem("same-version-elsewhere", .warning,
+                problems.append(Problem(.sameVersionElsewhere, .warning,
                     "branch \(other)\(location) also adds version \(file.version) (\(path)); agree on numbering before either merges",
                     paths: [mine.path, path]))
             }

@@ -1,0 +1,36 @@
+import GitGateVerdict
+
+/// A reason or a note as JSON: `{"code", "target", "path", "message"}`, `null` where a field
+/// does not apply. Status and the plan share it, so scripts read one shape.
+public struct JSONReason: Encodable, Sendable, Equatable {
+    public var code: String
+    public var target: String?
+    public var path: String?
+    public var message: String
+
+    public init(_ reason: Reason) {
+        self.init(code: reason.code, target: reason.target, path: reason.path, message: reason.description)
+    }
+
+    public init(_ note: Note) {
+        self.init(code: note.code, target: note.target, path: note.path, message: note.description)
+    }
+
+    init(code: String, target: String?, path: String?, message: String) {
+        self.code = code
+        self.target = target
+        self.path = path
+        self.message = message
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        // Absent is null, not missing: the contract has every key (docs/json.md).
+        try container.encode(target, forKey: .target)
+        try container.encode(path, forKey: .path)
+        try container.encode(message, forKey: .message)
+    }
+
+    private enum CodingKeys: String, CodingKey { case code, target, path, message }
+}
