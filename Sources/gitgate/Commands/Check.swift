@@ -54,6 +54,7 @@ struct Check: ParsableCommand {
                 handle.closeFile()
             }
         }
+        report.sayWhyNotChecked()
         throw ExitCode(report.verdict.exitCode)
     }
 }

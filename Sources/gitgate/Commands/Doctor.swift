@@ -19,6 +19,12 @@ struct Doctor: ParsableCommand {
         case .json: Console.out(report.json())
         case .text: Console.out(report.text(style: .forTerminal()))
         }
-        throw ExitCode(report.healthy ? 0 : 2)
+        let problems = report.items.filter { $0.status == .problem }
+        if let first = problems.first {
+            // The report is the result (stdout); stderr gets the one line that says it failed.
+            let more = problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count == 2 ? "" : "s") in the report)" : ""
+            Console.error(Diagnostic("doctor: \(first.name): \(first.detail)\(more)", exitCode: ExitStatus.couldNotCheck).line)
+        }
+        throw ExitCode(report.healthy ? ExitStatus.success : ExitStatus.couldNotCheck)
     }
 }

@@ -37,6 +37,7 @@ struct Status: ParsableCommand {
         case .json: Console.out(report.json())
         case .text: Console.out(report.text(style: .forTerminal(), verbose: verbose))
         }
+        report.sayWhyNotChecked()
         throw ExitCode(report.verdict.exitCode)
     }
 }
