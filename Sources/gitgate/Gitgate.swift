@@ -26,8 +26,8 @@ struct Gitgate: ParsableCommand {
         Exit codes (every command):
           0   ready / success
           1   blocked, findings at error level, or refused
-          2   could not check (unreachable, auth, timeout, bad configuration, a repository
-              git cannot read); hooks treat it as blocked
+          2   could not check (unreachable, auth, timeout, bad configuration,
+              a repository git cannot read); hooks treat it as blocked
           64  usage error (a mistyped command or option: gitgate says which it meant)
         Results go to stdout. A failure is one line on stderr:
           gitgate: <what failed>: <why>; <what to do>

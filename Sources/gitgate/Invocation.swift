@@ -14,6 +14,7 @@ enum Invocation {
     /// each changes directory, relative to the one before, so every command and `-C` after the
     /// command see it. Returns the arguments that remain; refuses a mistyped command.
     static func prepare(_ arguments: [String]) throws -> [String] {
+        _ = startedBy  // before any -C changes the directory it is relative to
         var rest = arguments[...]
         while let first = rest.first {
             let directory: String
@@ -39,6 +40,16 @@ enum Invocation {
         }
         return Array(rest)
     }
+
+    /// The command line as started, with a relative program path (./gitgate) made absolute in the
+    /// folder it was typed in: `gitgate -C REPO install` writes it into the hooks.
+    static let startedBy: [String] = {
+        var arguments = CommandLine.arguments
+        if let first = arguments.first, first.contains("/"), !first.hasPrefix("/") {
+            arguments[0] = FileManager.default.currentDirectoryPath + "/" + first
+        }
+        return arguments
+    }()
 
     /// `-C ""` changes nothing, as in git.
     private static func enter(_ directory: String) throws {

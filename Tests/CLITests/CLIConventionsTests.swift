@@ -40,6 +40,18 @@ struct CLIConventionsTests {
         #expect(hook.status == 0, "\(hook.stderr)")
     }
 
+    @Test("./gitgate -C REPO install writes the path it was started by into the hooks, made absolute where it was typed")
+    func installStartedByARelativePath() throws {
+        let (repo, _) = try project()
+        // A symlink, as /usr/local/bin/gitgate is: the hooks keep the link's path, not the binary's.
+        let bin = try repo.scratch.makeDirectory("bin")
+        try FileManager.default.createSymbolicLink(atPath: bin + "/gitgate", withDestinationPath: GitGateBinary.path)
+        let result = try Shell.run("sh", ["-c", "./gitgate -C \"$1\" install", "sh", repo.path], cwd: bin, env: repo.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let hook = try String(contentsOfFile: repo.path + "/.git/hooks/pre-merge-commit", encoding: .utf8)
+        #expect(hook.contains(bin + "/gitgate"), "\(hook)")
+    }
+
     @Test("-C to a folder that does not exist is a usage error, before or after the command")
     func missingDirectory() throws {
         let scratch = try ScratchDirectory()

@@ -5,7 +5,7 @@ struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check gitgate's set-up: versions, configuration, each target (read-only), hooks.",
-        discussion: "Exit status 0 when everything works, 2 when something needs fixing (each problem is listed with its fix)."
+        discussion: "Exit status 0 when everything works, 2 when something needs fixing (each problem is listed with its fix; the first is also one line on stderr)."
     )
 
     @OptionGroup var location: LocationOptions
