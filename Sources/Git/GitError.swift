@@ -3,7 +3,7 @@ internal import CGit2
 /// A failed libgit2 call: which function, its error code, and libgit2's own message.
 public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The broad class of a failure, for callers that must tell "absent" from "broken".
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable, CaseIterable {
         case notFound, exists, ambiguous, unbornBranch, locked, conflict, invalid, other
     }
 
@@ -21,6 +21,21 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
         self.code = code
         self.message = message
         self.hint = hint
+    }
+
+    /// A failure of `kind`, with libgit2's code for it (for callers and tests that make one).
+    public init(kind: Kind, function: String, message: String, hint: String? = nil) {
+        let code: Int32 = switch kind {
+        case .notFound: GIT_ENOTFOUND.rawValue
+        case .exists: GIT_EEXISTS.rawValue
+        case .ambiguous: GIT_EAMBIGUOUS.rawValue
+        case .unbornBranch: GIT_EUNBORNBRANCH.rawValue
+        case .locked: GIT_ELOCKED.rawValue
+        case .conflict: GIT_ECONFLICT.rawValue
+        case .invalid: GIT_EINVALIDSPEC.rawValue
+        case .other: GIT_ERROR.rawValue
+        }
+        self.init(function: function, code: code, message: message, hint: hint)
     }
 
     public var kind: Kind {

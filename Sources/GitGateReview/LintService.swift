@@ -81,7 +81,7 @@ public enum LintService {
                                 settings: configuration?.lint ?? LintSettings(), environment: environment)
         if let targetName {
             let configuration = try Inspector(at: directory).configuration
-            reviewer.target = try configuration.target(named: targetName)
+            reviewer.target = try reachable(configuration.target(named: targetName), environment)
             reviewer.largeTableRows = configuration.largeTableRows
         }
         return Outcome(findings: try reviewer.review(files), paths: files.map(\.path), unreadable: unreadable, branch: nil)
@@ -95,7 +95,7 @@ public enum LintService {
         if inspection.isMain { inspection.migrations = [] }
         let configuration = inspector.configuration
         let reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
-                                target: try targetName.map(configuration.target(named:)),
+                                target: try targetName.map { try reachable(configuration.target(named: $0), environment) },
                                 largeTableRows: configuration.largeTableRows, settings: configuration.lint, environment: environment)
         let files = inspection.migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         let findings: [Finding]
@@ -107,6 +107,13 @@ public enum LintService {
             throw GitGateError(.repository, "cannot read main's migrations for the review (\(error)); run git fsck, or name the files: gitgate lint FILE…")
         }
         return Outcome(findings: findings, paths: files.map(\.path), unreadable: [], branch: inspection.branch)
+    }
+
+    /// `--target` asks for a production-aware review: a URL that cannot be resolved (an unset
+    /// variable) fails now, not only when a statement happens to need the catalog.
+    private static func reachable(_ target: Target, _ environment: [String: String]) throws -> Target {
+        _ = try target.connection.resolve(target: target.name, environment: environment)
+        return target
     }
 
     /// Reads files two at a time: opening hundreds of small files is mostly waiting on the kernel.

@@ -3,7 +3,7 @@ import Foundation
 /// Everything that can go wrong talking to PostgreSQL. Every message is redacted:
 /// it never contains the password or the full connection string.
 public struct PostgresError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable, CaseIterable {
         /// The server could not be reached, or the connection broke.
         case connection
         /// Nothing accepts connections at the address (connection refused).
@@ -103,13 +103,25 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         return text
     }
 
-    /// libpq messages end in newlines and indent continuation lines with tabs.
+    /// libpq messages end in newlines, indent continuation lines with tabs, and give one line
+    /// per host and address tried: one line that keeps those breaks readable. A continuation
+    /// ends the sentence before it; each further line follows after "; ".
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-            .joined(separator: " ")
-            .replacingOccurrences(of: ":  ", with: ": ")  // "FATAL:  …"
+        var joined = ""
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+                .replacingOccurrences(of: ":  ", with: ": ")  // "FATAL:  …"
+            guard !line.isEmpty else { continue }
+            if joined.isEmpty {
+                joined = line
+            } else if raw.first == "\t" || raw.first == " " {
+                let stop = joined.last.map { ".?!:;".contains($0) } ?? true
+                joined += (stop ? " " : ". ") + line
+            } else {
+                joined += "; " + line
+            }
+        }
+        return joined
     }
 }
 

@@ -7,6 +7,7 @@ struct Gitgate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gitgate",
         abstract: "Block merging a branch into main until production has its database migrations.",
+        usage: "gitgate [-C <path>] <command> [<options>]",
         discussion: """
         gitgate finds the SQL migrations a worktree's branch adds compared with main, reviews them, \
         checks that every gated PostgreSQL target already has them, and refuses the merge (through \
@@ -19,12 +20,17 @@ struct Gitgate: ParsableCommand {
           git merge feature        on main: the hooks run the same check
           gitgate close feature    remove the merged worktree and branch safely
 
+        -C <path> (before or after the command) runs as if gitgate was started in <path>, \
+        like git -C; several -C before the command each apply relative to the one before.
+
         Exit codes (every command):
           0   ready / success
           1   blocked, findings at error level, or refused
-          2   could not check (unreachable, auth, timeout, bad configuration);
-              hooks treat it as blocked
-          64  usage error
+          2   could not check (unreachable, auth, timeout, bad configuration,
+              a repository git cannot read); hooks treat it as blocked
+          64  usage error (a mistyped command or option: gitgate says which it meant)
+        Results go to stdout. A failure is one line on stderr:
+          gitgate: <what failed>: <why>; <what to do>
         """,
         version: GitGateVersion.string,
         subcommands: [
@@ -46,19 +52,34 @@ struct Gitgate: ParsableCommand {
         ]
     )
 
-    /// Errors become one line on stderr and the documented exit status; never a stack trace.
+    /// Every failure becomes one line on stderr and the documented exit status (ErrorBoundary);
+    /// never a stack trace, never ArgumentParser's "Error:" block.
     static func main() {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as GitGateError {
-            Console.error("gitgate: \(error.message)")
-            Foundation.exit(error.exitCode)
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            let arguments = try Invocation.prepare(Array(CommandLine.arguments.dropFirst()))
+            command = try Invocation.parse(arguments)
         } catch {
-            // Help, version and usage errors keep ArgumentParser's own wording and exit codes (64 for usage).
-            Gitgate.exit(withError: error)
+            Invocation.fail(error)
         }
+        do {
+            #if DEBUG
+            // Tests send each wrapper error kind through the real binary (ErrorBoundaryCLITests).
+            if let name = ProcessInfo.processInfo.environment["GITGATE_DEBUG_FAULT"],
+               let fault = ErrorBoundary.fault(named: name) {
+                throw fault
+            }
+            #endif
+            try command.run()
+        } catch let exit as ExitCode {
+            // The command printed its result and chose its status.
+            Foundation.exit(exit.rawValue)
+        } catch where Gitgate.exitCode(for: error) == .success {
+            // `gitgate`, `gitgate --help`, `gitgate help status`: ArgumentParser prints the help.
+            Gitgate.exit(withError: error)
+        } catch {
+            Invocation.fail(error)
+        }
+        Foundation.exit(ExitStatus.success)
     }
 }

@@ -11,9 +11,18 @@ struct LocationOptions: ParsableArguments {
     @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("Run as if started in <path>.", valueName: "path"))
     var directory: String?
 
+    /// A missing folder is a usage error, as for `gitgate -C PATH` before the command.
+    func validate() throws {
+        guard let directory, !directory.isEmpty else { return }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("-C \(directory): no such directory")
+        }
+    }
+
     var path: String {
         let base = FileManager.default.currentDirectoryPath
-        guard let directory else { return base }
+        guard let directory, !directory.isEmpty else { return base }
         return directory.hasPrefix("/") ? directory : base + "/" + directory
     }
 }

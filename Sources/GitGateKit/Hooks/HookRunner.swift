@@ -77,8 +77,10 @@ public struct HookRunner {
                 return skipped(reason: reason, repository: try? Inspector.openRepository(at: directory),
                                what: "\(hook) (not inspected: \(error))", migrations: [])
             }
-            return Outcome(status: (error as? GitGateError)?.exitCode ?? ExitStatus.couldNotCheck, message: """
-                \(style.red("gitgate: ✗ refused: the update of main could not be checked:")) \(error)
+            // Any error, a wrapper's too, in the boundary's words and with its exit code.
+            let diagnostic = ErrorBoundary.diagnose(error)
+            return Outcome(status: diagnostic.exitCode, message: """
+                \(style.red("gitgate: ✗ refused: the update of main could not be checked:")) \(diagnostic.message)
                 Fix that (gitgate doctor helps), or go ahead anyway with a reason, recorded: \(skipHint)
                 """)
         }

@@ -71,7 +71,9 @@ public enum PlanReport {
         var lines: [String] = []
         let mark = plan.verdict.decision == .ready ? style.green("✓") : style.red("✗")
         lines.append("\(mark) " + style.bold(plan.summary))
-        lines.append("Branch \(plan.branch) → \(plan.base) at \(plan.head.prefix(12))")
+        lines.append(plan.branch == plan.base
+            ? "Branch \(plan.branch) at \(plan.head.prefix(12)), the main branch: each of its migrations must be on every gated target"
+            : "Branch \(plan.branch) → \(plan.base) at \(plan.head.prefix(12))")
         lines.append("")
         lines.append(style.bold("Migrations") + " (in the order apply runs them)")
         if plan.entries.isEmpty { lines.append("  this branch adds no migrations") }
@@ -134,7 +136,8 @@ public enum PlanReport {
     /// A pull request comment: the marker, one heading, the summary first, the rest folded.
     public static func markdown(_ plan: DeploymentPlan) -> String {
         var lines: [String] = [marker]
-        lines.append("### gitgate plan: `\(plan.branch)` → `\(plan.base)`")
+        lines.append(plan.branch == plan.base ? "### gitgate plan: `\(plan.branch)`, the main branch"
+                                              : "### gitgate plan: `\(plan.branch)` → `\(plan.base)`")
         lines.append("")
         let mark = plan.verdict.decision == .ready ? "✅" : (plan.verdict.decision == .blocked ? "⛔" : "⚠️")
         lines.append("\(mark) **\(escape(plan.summary))**")

@@ -55,7 +55,8 @@ public struct Inspector {
             if repository.isHeadUnborn {
                 throw GitGateError(.repository, "this worktree has no commits yet: commit something first")
             }
-            guard let current = try? repository.currentBranch() else {
+            // A HEAD git cannot read is an error of its own, not a detached HEAD.
+            guard let current = try repository.currentBranch() else {
                 throw GitGateError(.repository, "HEAD is detached in \(repository.workdir ?? repository.gitDir): check out the branch to inspect (git switch NAME) or pass --branch NAME")
             }
             branch = current

@@ -8,7 +8,8 @@ struct Check: ParsableCommand {
         abstract: "Check what --head would bring into --base against every gated target (for CI and servers).",
         discussion: """
         Lists the migrations that --head adds compared with its merge base with --base, checks each \
-        on every gated target, and exits 0 (ready), 1 (blocked) or 2 (could not check). Make it a \
+        on every gated target, and exits 0 (ready), 1 (blocked) or 2 (could not check: the report \
+        still prints, and stderr gets one line saying why). Make it a \
         required status check so a merge in the forge's web page waits too. .gitgate is read as \
         committed in --base (else --head), so a branch cannot loosen the gate it is checked by; \
         it works in a bare repository. A --base of zeros means there is no base yet: everything \
@@ -54,6 +55,7 @@ struct Check: ParsableCommand {
                 handle.closeFile()
             }
         }
+        report.sayWhyNotChecked()
         throw ExitCode(report.verdict.exitCode)
     }
 }

@@ -32,7 +32,8 @@ struct Install: ParsableCommand {
     var referenceTransaction = true
 
     func run() throws {
-        switch try HookSetup.install(at: location.path, referenceTransaction: referenceTransaction) {
+        switch try HookSetup.install(at: location.path, referenceTransaction: referenceTransaction,
+                                     executable: HookInstaller.currentExecutable(arguments: Invocation.startedBy)) {
         case .managedElsewhere(let manager):
             Console.error("gitgate: nothing installed: \(manager.name) is in charge of this repository's hooks.")
             Console.error(manager.advice)

@@ -75,8 +75,14 @@ struct Lint: ParsableCommand {
             throw GitGateError(.usage, "--format markdown is only for --rules; use text, json or github to review migrations")
         }
         let outcome = try LintService.run(paths: paths, in: location.path, target: target)
-        for (path, reason) in outcome.unreadable {
-            Console.error("gitgate: \(path): \(reason); check the path")
+        // One line for what could not be read; no report when nothing was.
+        if let first = outcome.unreadable.first {
+            let line = outcome.unreadable.count == 1
+                ? "\(first.path): \(first.reason); check the path"
+                : "\(outcome.unreadable.count) files could not be read: "
+                    + outcome.unreadable.map { "\($0.path) (\($0.reason))" }.joined(separator: ", ") + "; check the paths"
+            Console.error(Diagnostic(line, exitCode: ExitStatus.couldNotCheck).line)
+            if outcome.paths.isEmpty && format != .json { throw ExitCode(ExitStatus.couldNotCheck) }
         }
         let report = LintReport(outcome)
         switch format {

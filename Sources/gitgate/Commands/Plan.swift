@@ -38,6 +38,9 @@ struct Plan: ParsableCommand {
         case .markdown: Console.out(String(PlanReport.markdown(plan).dropLast()))
         case .json: Console.out(PlanReport.json(plan))
         }
+        if plan.verdict.decision == .error {
+            Console.error(ErrorBoundary.couldNotCheck(failures: plan.targets.filter(\.gate).compactMap(\.error)).line)
+        }
         throw ExitCode(plan.verdict.exitCode)
     }
 }

@@ -11,7 +11,8 @@ struct Status: ParsableCommand {
         each one's state on every configured target, review findings, and ends with READY TO MERGE or BLOCKED \
         with every reason and its fix.
 
-        Exit status: 0 ready, 1 blocked, 2 could not check (a target unreachable, bad configuration).
+        Exit status: 0 ready, 1 blocked, 2 could not check (a target unreachable, bad configuration; \
+        the report still prints, and stderr gets one line saying why), 64 usage.
         --verbose lists, under each target, every statement of each migration and how the catalog proves it \
         (object exists, column type, constraint or index definition, comment text, enum label order, rows \
         found by key) or why it cannot (data changes, DO blocks, …).
@@ -37,6 +38,7 @@ struct Status: ParsableCommand {
         case .json: Console.out(report.json())
         case .text: Console.out(report.text(style: .forTerminal(), verbose: verbose))
         }
+        report.sayWhyNotChecked()
         throw ExitCode(report.verdict.exitCode)
     }
 }

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import GitGateKit
+
+/// The command line before a command runs: git's `-C PATH` ahead of the command, a mistyped
+/// command, and ArgumentParser's usage errors, each said in gitgate's one-line form.
+enum Invocation {
+    /// Every command's name, the hidden ones and `help` included.
+    static var commandNames: [String] {
+        Gitgate.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// Applies the leading `-C PATH` (`-CPATH`, `--directory PATH`, `--directory=PATH`) as git does:
+    /// each changes directory, relative to the one before, so every command and `-C` after the
+    /// command see it. Returns the arguments that remain; refuses a mistyped command.
+    static func prepare(_ arguments: [String]) throws -> [String] {
+        _ = startedBy  // before any -C changes the directory it is relative to
+        var rest = arguments[...]
+        while let first = rest.first {
+            let directory: String
+            if first == "-C" || first == "--directory" {
+                guard rest.count >= 2 else {
+                    throw GitGateError(.usage, "\(first): no directory given; write gitgate \(first) PATH COMMAND, e.g. gitgate -C ../feature status")
+                }
+                directory = rest[rest.startIndex + 1]
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--directory=") {
+                directory = String(first.dropFirst("--directory=".count))
+                rest = rest.dropFirst()
+            } else if first.hasPrefix("-C") {
+                directory = String(first.dropFirst(2))
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+            try enter(directory)
+        }
+        if let first = rest.first, !first.hasPrefix("-"), !commandNames.contains(first) {
+            throw ErrorBoundary.unknownCommand(first, commands: commandNames.filter { $0 != "hook" && $0 != "help" })
+        }
+        return Array(rest)
+    }
+
+    /// The command line as started, with a relative program path (./gitgate) made absolute in the
+    /// folder it was typed in: `gitgate -C REPO install` writes it into the hooks.
+    static let startedBy: [String] = {
+        var arguments = CommandLine.arguments
+        if let first = arguments.first, first.contains("/"), !first.hasPrefix("/") {
+            arguments[0] = FileManager.default.currentDirectoryPath + "/" + first
+        }
+        return arguments
+    }()
+
+    /// `-C ""` changes nothing, as in git.
+    private static func enter(_ directory: String) throws {
+        guard !directory.isEmpty else { return }
+        guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+            throw GitGateError(.usage, "-C \(directory): \(String(cString: strerror(errno))); give a directory that exists (relative to the one before)")
+        }
+    }
+
+    /// Parses, printing help and `--version` as ArgumentParser does (exit 0); a usage error is
+    /// thrown as one line naming the command.
+    static func parse(_ arguments: [String]) throws -> any ParsableCommand {
+        do {
+            return try Gitgate.parseAsRoot(arguments)
+        } catch {
+            if Gitgate.exitCode(for: error) == .success { Gitgate.exit(withError: error) }
+            let command = arguments.first { commandNames.contains($0) }
+            throw GitGateError(.usage, "\(command ?? "command line"): \(usageText(Gitgate.message(for: error))); gitgate \(command.map { "\($0) " } ?? "")--help lists its options")
+        }
+    }
+
+    /// ArgumentParser's "Unknown option '--verbos'. Did you mean '--verbose'?" as one clause:
+    /// "unknown option '--verbos' (did you mean '--verbose'?)".
+    static func usageText(_ message: String) -> String {
+        var text = message.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }
+            .joined(separator: " ")
+        if text.hasPrefix("Error: ") { text = String(text.dropFirst("Error: ".count)) }
+        text = text.replacingOccurrences(of: ". Did you mean", with: " (did you mean")
+        if text.contains(" (did you mean"), text.hasSuffix("?") { text += ")" }
+        while text.hasSuffix(".") { text.removeLast() }
+        if let first = text.first, first.isUppercase, text.dropFirst().first?.isLowercase == true {
+            text = first.lowercased() + text.dropFirst()
+        }
+        return text
+    }
+
+    /// The boundary's line on stderr, then its exit status.
+    static func fail(_ error: any Error) -> Never {
+        let diagnostic = ErrorBoundary.diagnose(error)
+        Console.error(diagnostic.line)
+        Foundation.exit(diagnostic.exitCode)
+    }
+}
