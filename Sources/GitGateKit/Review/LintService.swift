@@ -20,9 +20,12 @@ public enum LintService {
             self.branch = branch
         }
 
-        /// 2 when a file could not be read, 1 when an error finding is not allowed, else 0.
+        /// A preflight could not read a table on a target that gates merges.
+        public var preflightUnchecked = false
+
+        /// 2 when a file could not be read (or a gated target's table), 1 when an error finding is not allowed, else 0.
         public var exitCode: Int32 {
-            if !unreadable.isEmpty { return ExitStatus.couldNotCheck }
+            if !unreadable.isEmpty || preflightUnchecked { return ExitStatus.couldNotCheck }
             return findings.contains(where: \.blocks) ? ExitStatus.blocked : ExitStatus.success
         }
     }
@@ -78,9 +81,12 @@ public enum LintService {
         if let targetName {
             let configuration = try Inspector(at: directory).configuration
             reviewer.target = try configuration.target(named: targetName)
+            reviewer.preflight = reviewer.target
             reviewer.largeTableRows = configuration.largeTableRows
         }
-        return Outcome(findings: try reviewer.review(files), paths: files.map(\.path), unreadable: unreadable, branch: nil)
+        var outcome = Outcome(findings: try reviewer.review(files), paths: files.map(\.path), unreadable: unreadable, branch: nil)
+        outcome.preflightUnchecked = Self.unchecked(outcome.findings, on: reviewer.preflight)
+        return outcome
     }
 
     private static func branch(in directory: String, target targetName: String?,
@@ -90,8 +96,9 @@ public enum LintService {
         // On main, what is merged was reviewed before its merge: lint names nothing new.
         if inspection.isMain { inspection.migrations = [] }
         let configuration = inspector.configuration
+        let target = try targetName.map(configuration.target(named:))
         let reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
-                                target: try targetName.map(configuration.target(named:)),
+                                target: target, preflight: target,
                                 largeTableRows: configuration.largeTableRows, settings: configuration.lint, environment: environment)
         let files = inspection.migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         let findings: [Finding]
@@ -102,7 +109,15 @@ public enum LintService {
         } catch {
             throw GitGateError(.repository, "cannot read main's migrations for the review (\(error)); run git fsck, or name the files: gitgate lint FILE…")
         }
-        return Outcome(findings: findings, paths: files.map(\.path), unreadable: [], branch: inspection.branch)
+        var outcome = Outcome(findings: findings, paths: files.map(\.path), unreadable: [], branch: inspection.branch)
+        outcome.preflightUnchecked = unchecked(findings, on: target)
+        return outcome
+    }
+
+    /// A gated target's rows that a preflight could not read: the review is incomplete (exit 2).
+    static func unchecked(_ findings: [Finding], on target: Target?) -> Bool {
+        guard let target, target.gate else { return false }
+        return findings.contains { $0.rule == Rule.preflightUnreadable.rawValue && $0.allowedBecause == nil }
     }
 
     /// Reads files two at a time: opening hundreds of small files is mostly waiting on the kernel.

@@ -38,6 +38,10 @@ struct Linter {
 
     private var state = SchemaState()
     private(set) var candidates: [Candidate] = []
+    /// Statements that can fail on production's rows, for a preflight against a target.
+    private(set) var probes: [PreflightProbe] = []
+    /// The last line that changed rows, by table name ("" for any table: a DO block).
+    private var rowsChanged: [String: PreflightProbe.Place] = [:]
     /// Foreign keys, checked for an index once every file is read.
     private var foreignKeys: [(table: QualifiedName, columns: [String], isNew: Bool, at: Site)] = []
     /// New tables, checked for a COMMENT ON TABLE once every file is read.
@@ -65,12 +69,18 @@ struct Linter {
     /// Reviews `files` in order and returns the candidates, in file order.
     static func run(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
                     settings: LintSettings = LintSettings()) -> [Candidate] {
+        runWithProbes(files, newTables: newTables, settings: settings).candidates
+    }
+
+    /// The candidates, and the statements a preflight asks production about.
+    static func runWithProbes(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
+                              settings: LintSettings = LintSettings()) -> (candidates: [Candidate], probes: [PreflightProbe]) {
         var linter = Linter(newTables: newTables, settings: settings)
         for (index, file) in files.enumerated() {
             linter.lint(file.parsed, path: file.path, file: index)
         }
         linter.finish()
-        return linter.candidates
+        return (linter.candidates, linter.probes)
     }
 
     mutating func lint(_ parsed: ParsedFile, path: String, file: Int) {
@@ -141,6 +151,7 @@ struct Linter {
                     "\(refused) cannot run inside a transaction block, and this file opens one with BEGIN on line \(began): PostgreSQL will refuse it",
                     fix: "move it after COMMIT, or into a migration of its own without BEGIN/COMMIT")
             }
+            notePreflight(statement, at: site)
             for effect in statement.effects {
                 check(effect, statement: statement, at: site) { name in
                     viewCreations.contains { $0.statement > index && TableSet(name).contains($0.name) }
@@ -153,6 +164,18 @@ struct Linter {
             }
         }
         checkComments()
+    }
+
+    // MARK: Preflight
+
+    private mutating func notePreflight(_ statement: ReviewScript.Statement, at site: Site) {
+        let state = self.state
+        for kind in PreflightProbe.kinds(of: statement, isNew: { state.isNew($0) }) {
+            let changed = [kind.table?.name ?? "", ""].compactMap { rowsChanged[$0] }.max { ($0.file, $0.line) < ($1.file, $1.line) }
+            probes.append(PreflightProbe(kind: kind, file: site.file, path: site.path, line: site.line,
+                                         allows: site.allows, rowsChangedAt: changed))
+        }
+        for table in PreflightProbe.rowChanges(of: statement) { rowsChanged[table?.name ?? ""] = PreflightProbe.Place(file: site.file, path: site.path, line: site.line) }
     }
 
     // MARK: Rules, per effect

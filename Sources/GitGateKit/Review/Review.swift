@@ -20,16 +20,20 @@ public struct Reviewer: Sendable {
     /// A production-aware review: tables the history lacks may be in its catalog, and its table
     /// sizes turn lock warnings into errors.
     public var target: Target?
+    /// Ask this target's rows whether the statements that can fail on existing data will
+    /// (`lint --target`, `plan`, `apply`): one bounded, read-only query per statement.
+    public var preflight: Target?
     /// Tables with at least this many rows (estimated) on the target are large.
     public var largeTableRows: Int
     public var environment: [String: String]
     /// The repository's lint policy: which rules run, at what severity, for which PostgreSQL.
     public var settings: LintSettings
 
-    public init(files: Files, history: MigrationHistory? = nil, target: Target? = nil, largeTableRows: Int = 100_000,
-                settings: LintSettings = LintSettings(),
+    public init(files: Files, history: MigrationHistory? = nil, target: Target? = nil, preflight: Target? = nil,
+                largeTableRows: Int = 100_000, settings: LintSettings = LintSettings(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.files = files
+        self.preflight = preflight
         self.settings = settings
         self.history = history
         self.target = target
@@ -45,10 +49,11 @@ public struct Reviewer: Sendable {
 
     /// The same, with `parsed[i]` the parse of `files[i]`.
     func review(_ files: [ReviewFile], parsed: [ParsedFile]) throws -> [Finding] {
-        var candidates = Linter.run(Array(zip(files.map(\.path), parsed)),
-                                    newTables: self.files == .branch ? .anyFile : .sameFile, settings: settings)
+        var (candidates, probes) = Linter.runWithProbes(Array(zip(files.map(\.path), parsed)),
+                                                        newTables: self.files == .branch ? .anyFile : .sameFile, settings: settings)
         try resolveWithHistory(&candidates)
         if let target { try resolveWithTarget(target, &candidates) }
+        if let preflight { try runPreflight(preflight, probes, &candidates) }
         return candidates.map(Self.allowing).compactMap(configured)
     }
 
@@ -64,6 +69,17 @@ public struct Reviewer: Sendable {
         case .off?, nil: break
         }
         return finding
+    }
+
+    private func runPreflight(_ target: Target, _ probes: [PreflightProbe], _ candidates: inout [Candidate]) throws {
+        let probes = probes.filter { settings.isEnabled($0.kind.rule) }
+        guard !probes.isEmpty else { return }
+        let outcomes = try Preflight(target: target, environment: environment).run(probes)
+        candidates += zip(probes, outcomes).compactMap { $0.candidate($1, target: target) }
+        // In file order, then line order; the linter's own order among equals.
+        candidates = candidates.enumerated().sorted {
+            ($0.element.file, $0.element.finding.line, $0.offset) < ($1.element.file, $1.element.finding.line, $1.offset)
+        }.map(\.element)
     }
 
     private func resolveWithHistory(_ candidates: inout [Candidate]) throws {
@@ -175,6 +191,18 @@ public enum Review {
                                 history: MigrationHistory? = nil) -> [String: [Finding]] {
         findings(for: migrations, parsed: ParsedFile.parse(migrations.map(\.contents)),
                  configuration: configuration, history: history)
+    }
+
+    /// The preflight of `migrations` (a branch's pending ones, in order) on `target`'s rows, by
+    /// path: what `plan` and `apply` add to the review before anything changes. Throws when the
+    /// target cannot be reached.
+    public static func preflightFindings(for migrations: [Migration], configuration: Configuration, target: Target,
+                                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String: [Finding]] {
+        guard !migrations.isEmpty else { return [:] }
+        let files = migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
+        let found = try Reviewer(files: .branch, preflight: target, largeTableRows: configuration.largeTableRows,
+                                 settings: configuration.lint, environment: environment).review(files)
+        return Dictionary(grouping: found.filter { Rule(rawValue: $0.rule)?.isPreflight == true }, by: \.path)
     }
 
     static func findings(for migrations: [Migration], parsed: [ParsedFile], configuration: Configuration,

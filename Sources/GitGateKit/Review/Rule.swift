@@ -13,6 +13,7 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
         case checklist = "The checklist"
         case file = "The file"
         case suppressions = "Suppressions"
+        case preflight = "Production's rows (preflight)"
     }
 
     public let rawValue: String
@@ -27,6 +28,9 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
     public let enabledByDefault: Bool
     /// Reported at most once per file (the fix is one line for the whole file).
     public let oncePerFile: Bool
+    /// A preflight: decided by a bounded query on a target's rows (`lint --target`, `plan`,
+    /// `apply`), never by the files alone.
+    public let isPreflight: Bool
     /// One line for `gitgate lint --rules` and the README.
     public let summary: String
     /// Why it matters, for `gitgate lint --explain` and docs/rules.md.
@@ -39,7 +43,7 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
     let check: (@Sendable (RuleContext) -> [RuleHit])?
 
     init(_ name: String, _ severity: Finding.Severity, _ category: Category, lock: Bool = false,
-         canBeAllowed: Bool = true, enabledByDefault: Bool = true, oncePerFile: Bool = false,
+         canBeAllowed: Bool = true, enabledByDefault: Bool = true, oncePerFile: Bool = false, preflight: Bool = false,
          summary: String, rationale: String, fix: String, examples: [RuleExample],
          check: (@Sendable (RuleContext) -> [RuleHit])? = nil) {
         rawValue = name
@@ -49,6 +53,7 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
         self.canBeAllowed = canBeAllowed
         self.enabledByDefault = enabledByDefault
         self.oncePerFile = oncePerFile
+        isPreflight = preflight
         self.summary = summary
         self.rationale = rationale
         self.fix = fix
@@ -97,13 +102,16 @@ public struct RuleExample: Sendable {
     public var line: Int?
     /// The repository's lint settings the example runs with (e.g. an older PostgreSQL).
     public var settings: LintSettings
+    /// For a preflight: SQL that puts the rows production holds in place, after `existingSchema`.
+    public var production: String?
 
-    public static func bad(_ sql: String, line: Int = 1, settings: LintSettings = LintSettings()) -> RuleExample {
-        RuleExample(sql: sql, line: line, settings: settings)
+    public static func bad(_ sql: String, line: Int = 1, settings: LintSettings = LintSettings(),
+                           production: String? = nil) -> RuleExample {
+        RuleExample(sql: sql, line: line, settings: settings, production: production)
     }
 
-    public static func good(_ sql: String, settings: LintSettings = LintSettings()) -> RuleExample {
-        RuleExample(sql: sql, line: nil, settings: settings)
+    public static func good(_ sql: String, settings: LintSettings = LintSettings(), production: String? = nil) -> RuleExample {
+        RuleExample(sql: sql, line: nil, settings: settings, production: production)
     }
 
     public var isBad: Bool { line != nil }

@@ -6,6 +6,7 @@ public enum RuleDocs {
     /// The default severity in words.
     public static func defaultLevel(_ rule: Rule) -> String {
         if !rule.enabledByDefault { return "off (enable = \(rule.rawValue))" }
+        if rule.isPreflight { return "\(rule.severity.rawValue) (with --target, plan and apply)" }
         return rule.isLockRule ? "warning (error on large tables with --target)" : rule.severity.rawValue
     }
 
@@ -18,6 +19,10 @@ public enum RuleDocs {
             lines.append("")
             lines.append(example.isBad ? "Bad (reported on line \(example.line!)):" : "Good:")
             lines += example.sql.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+            if let rows = example.production {
+                lines.append("  when production holds:")
+                lines += rows.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -68,6 +73,7 @@ public enum RuleDocs {
                     out += "```sql\n\(example.sql)\n```\n"
                     if let version = example.settings.postgresVersion { out += "\n(with `postgresVersion = \(version)`)\n" }
                     if example.settings.assumeInTransaction { out += "\n(with `assumeInTransaction = true`)\n" }
+                    if let rows = example.production { out += "\nwhen production holds:\n\n```sql\n\(rows)\n```\n" }
                 }
             }
         }

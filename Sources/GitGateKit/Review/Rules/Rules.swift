@@ -21,6 +21,9 @@ public enum Rules {
         .syntaxError, .notText,
         // Suppressions
         .allowWithoutReason, .allowUnknownRule,
+        // Production's rows (preflight)
+        .preflightDuplicates, .preflightNulls, .preflightOrphans, .preflightCheckViolations, .preflightTypeMismatch,
+        .preflightEnumValueExists, .preflightTimeout, .preflightUnreadable, .preflightNotRun,
     ]
 
     static let byName: [String: Rule] = Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue, $0) })
