@@ -78,6 +78,9 @@ public enum LintService {
 
         var reviewer = Reviewer(files: .named, history: history.isEmpty ? nil : MigrationHistory(files: history),
                                 settings: configuration?.lint ?? LintSettings(), environment: environment)
+        if let repository, let configuration, let base = try? Inspector(at: directory).mainBranch() {
+            reviewer.code = CodeSearch.mainAndHead(of: repository, base: base, configuration: configuration)
+        }
         if let targetName {
             let configuration = try Inspector(at: directory).configuration
             reviewer.target = try configuration.target(named: targetName)
@@ -97,9 +100,11 @@ public enum LintService {
         if inspection.isMain { inspection.migrations = [] }
         let configuration = inspector.configuration
         let target = try targetName.map(configuration.target(named:))
-        let reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
+        var reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
                                 target: target, preflight: target,
                                 largeTableRows: configuration.largeTableRows, settings: configuration.lint, environment: environment)
+        reviewer.code = CodeSearch.mainAndHead(of: inspector.repository, base: inspection.base, head: inspection.head,
+                                               configuration: configuration)
         let files = inspection.migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         let findings: [Finding]
         do {

@@ -40,6 +40,8 @@ struct Linter {
     private(set) var candidates: [Candidate] = []
     /// Statements that can fail on production's rows, for a preflight against a target.
     private(set) var probes: [PreflightProbe] = []
+    /// Drops and renames of what production has: the expand/contract check searches the code for them.
+    private(set) var contractions: [ContractSite] = []
     /// The last line that changed rows, by table name ("" for any table: a DO block).
     private var rowsChanged: [String: PreflightProbe.Place] = [:]
     /// Foreign keys, checked for an index once every file is read.
@@ -69,18 +71,19 @@ struct Linter {
     /// Reviews `files` in order and returns the candidates, in file order.
     static func run(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
                     settings: LintSettings = LintSettings()) -> [Candidate] {
-        runWithProbes(files, newTables: newTables, settings: settings).candidates
+        runAll(files, newTables: newTables, settings: settings).candidates
     }
 
-    /// The candidates, and the statements a preflight asks production about.
-    static func runWithProbes(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
-                              settings: LintSettings = LintSettings()) -> (candidates: [Candidate], probes: [PreflightProbe]) {
+    /// The candidates, the statements a preflight asks production about, and the contractions
+    /// the code is searched for.
+    static func runAll(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
+                       settings: LintSettings = LintSettings()) -> Linter {
         var linter = Linter(newTables: newTables, settings: settings)
         for (index, file) in files.enumerated() {
             linter.lint(file.parsed, path: file.path, file: index)
         }
         linter.finish()
-        return (linter.candidates, linter.probes)
+        return linter
     }
 
     mutating func lint(_ parsed: ParsedFile, path: String, file: Int) {
@@ -174,6 +177,12 @@ struct Linter {
             let changed = [kind.table?.name ?? "", ""].compactMap { rowsChanged[$0] }.max { ($0.file, $0.line) < ($1.file, $1.line) }
             probes.append(PreflightProbe(kind: kind, file: site.file, path: site.path, line: site.line,
                                          allows: site.allows, rowsChangedAt: changed))
+        }
+        for effect in statement.effects {
+            if let contraction = Contraction(effect), contraction.removedName != nil, !state.isNew(contraction.table) {
+                contractions.append(ContractSite(contraction: contraction, file: site.file, path: site.path,
+                                                 line: site.line, allows: site.allows))
+            }
         }
         for table in PreflightProbe.rowChanges(of: statement) { rowsChanged[table?.name ?? ""] = PreflightProbe.Place(file: site.file, path: site.path, line: site.line) }
     }

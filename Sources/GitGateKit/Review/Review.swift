@@ -23,6 +23,8 @@ public struct Reviewer: Sendable {
     /// Ask this target's rows whether the statements that can fail on existing data will
     /// (`lint --target`, `plan`, `apply`): one bounded, read-only query per statement.
     public var preflight: Target?
+    /// Where the source files are searched for what a contract migration drops or renames.
+    public var code: CodeSearch?
     /// Tables with at least this many rows (estimated) on the target are large.
     public var largeTableRows: Int
     public var environment: [String: String]
@@ -49,11 +51,16 @@ public struct Reviewer: Sendable {
 
     /// The same, with `parsed[i]` the parse of `files[i]`.
     func review(_ files: [ReviewFile], parsed: [ParsedFile]) throws -> [Finding] {
-        var (candidates, probes) = Linter.runWithProbes(Array(zip(files.map(\.path), parsed)),
-                                                        newTables: self.files == .branch ? .anyFile : .sameFile, settings: settings)
+        let linter = Linter.runAll(Array(zip(files.map(\.path), parsed)),
+                                   newTables: self.files == .branch ? .anyFile : .sameFile, settings: settings)
+        var candidates = linter.candidates
         try resolveWithHistory(&candidates)
         if let target { try resolveWithTarget(target, &candidates) }
-        if let preflight { try runPreflight(preflight, probes, &candidates) }
+        if let preflight { try runPreflight(preflight, linter.probes, &candidates) }
+        if let code, settings.isEnabled(.contractStillUsed), !linter.contractions.isEmpty {
+            candidates += ContractSite.candidates(linter.contractions, code: code)
+            candidates = Self.inFileOrder(candidates)
+        }
         return candidates.map(Self.allowing).compactMap(configured)
     }
 
@@ -76,8 +83,12 @@ public struct Reviewer: Sendable {
         guard !probes.isEmpty else { return }
         let outcomes = try Preflight(target: target, environment: environment).run(probes)
         candidates += zip(probes, outcomes).compactMap { $0.candidate($1, target: target) }
-        // In file order, then line order; the linter's own order among equals.
-        candidates = candidates.enumerated().sorted {
+        candidates = Self.inFileOrder(candidates)
+    }
+
+    /// In file order, then line order; the linter's own order among equals.
+    private static func inFileOrder(_ candidates: [Candidate]) -> [Candidate] {
+        candidates.enumerated().sorted {
             ($0.element.file, $0.element.finding.line, $0.offset) < ($1.element.file, $1.element.finding.line, $1.offset)
         }.map(\.element)
     }
@@ -179,10 +190,12 @@ public enum Review {
                          history: MigrationHistory? = nil) -> [String: [Finding]] {
         guard !inspection.migrations.isEmpty else { return [:] }
         var history = history
-        if history == nil, let repository = try? Inspector.openRepository(at: configuration.root) {
-            history = MigrationHistory.main(of: inspection, in: repository)
+        var code: CodeSearch?
+        if let repository = try? Inspector.openRepository(at: configuration.root) {
+            if history == nil { history = MigrationHistory.main(of: inspection, in: repository) }
+            code = CodeSearch.mainAndHead(of: repository, base: inspection.base, head: inspection.head, configuration: configuration)
         }
-        return findings(for: inspection.migrations, parsed: parsed, configuration: configuration, history: history)
+        return findings(for: inspection.migrations, parsed: parsed, configuration: configuration, history: history, code: code)
     }
 
     /// Reviews `migrations` (a branch's, in order) after `history`. Without a history, a foreign
@@ -190,7 +203,7 @@ public enum Review {
     public static func findings(for migrations: [Migration], configuration: Configuration,
                                 history: MigrationHistory? = nil) -> [String: [Finding]] {
         findings(for: migrations, parsed: ParsedFile.parse(migrations.map(\.contents)),
-                 configuration: configuration, history: history)
+                 configuration: configuration, history: history, code: nil)
     }
 
     /// The preflight of `migrations` (a branch's pending ones, in order) on `target`'s rows, by
@@ -206,17 +219,20 @@ public enum Review {
     }
 
     static func findings(for migrations: [Migration], parsed: [ParsedFile], configuration: Configuration,
-                         history: MigrationHistory?) -> [String: [Finding]] {
+                         history: MigrationHistory?, code: CodeSearch?) -> [String: [Finding]] {
         guard !migrations.isEmpty else { return [:] }
         let files = migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         var found: [Finding]
         var checkedReferences = history != nil
         do {
-            found = try Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows,
-                                 settings: configuration.lint)
-                .review(files, parsed: parsed)
+            var reviewer = Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows,
+                                    settings: configuration.lint)
+            reviewer.code = code
+            found = try reviewer.review(files, parsed: parsed)
         } catch {
-            found = (try? Reviewer(files: .branch, settings: configuration.lint).review(files, parsed: parsed)) ?? []
+            var reviewer = Reviewer(files: .branch, settings: configuration.lint)
+            reviewer.code = code
+            found = (try? reviewer.review(files, parsed: parsed)) ?? []
             checkedReferences = false
         }
         if !checkedReferences { found.removeAll { $0.rule == Rule.foreignKeyUnknownTable.rawValue } }

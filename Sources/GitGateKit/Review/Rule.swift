@@ -14,6 +14,7 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
         case file = "The file"
         case suppressions = "Suppressions"
         case preflight = "Production's rows (preflight)"
+        case expandContract = "Expand and contract"
     }
 
     public let rawValue: String
@@ -31,6 +32,8 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
     /// A preflight: decided by a bounded query on a target's rows (`lint --target`, `plan`,
     /// `apply`), never by the files alone.
     public let isPreflight: Bool
+    /// Decided by searching the repository's source files (expand/contract), never by the files alone.
+    public let searchesCode: Bool
     /// One line for `gitgate lint --rules` and the README.
     public let summary: String
     /// Why it matters, for `gitgate lint --explain` and docs/rules.md.
@@ -44,6 +47,7 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
 
     init(_ name: String, _ severity: Finding.Severity, _ category: Category, lock: Bool = false,
          canBeAllowed: Bool = true, enabledByDefault: Bool = true, oncePerFile: Bool = false, preflight: Bool = false,
+         searchesCode: Bool = false,
          summary: String, rationale: String, fix: String, examples: [RuleExample],
          check: (@Sendable (RuleContext) -> [RuleHit])? = nil) {
         rawValue = name
@@ -54,6 +58,7 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
         self.enabledByDefault = enabledByDefault
         self.oncePerFile = oncePerFile
         isPreflight = preflight
+        self.searchesCode = searchesCode
         self.summary = summary
         self.rationale = rationale
         self.fix = fix
@@ -104,14 +109,20 @@ public struct RuleExample: Sendable {
     public var settings: LintSettings
     /// For a preflight: SQL that puts the rows production holds in place, after `existingSchema`.
     public var production: String?
+    /// For the expand/contract check: a source file of the repository (`RuleExample.codePath`), on main and the branch.
+    public var code: String?
+
+    /// Where an example's `code` is committed.
+    public static let codePath = "app/queries.py"
 
     public static func bad(_ sql: String, line: Int = 1, settings: LintSettings = LintSettings(),
-                           production: String? = nil) -> RuleExample {
-        RuleExample(sql: sql, line: line, settings: settings, production: production)
+                           production: String? = nil, code: String? = nil) -> RuleExample {
+        RuleExample(sql: sql, line: line, settings: settings, production: production, code: code)
     }
 
-    public static func good(_ sql: String, settings: LintSettings = LintSettings(), production: String? = nil) -> RuleExample {
-        RuleExample(sql: sql, line: nil, settings: settings, production: production)
+    public static func good(_ sql: String, settings: LintSettings = LintSettings(), production: String? = nil,
+                            code: String? = nil) -> RuleExample {
+        RuleExample(sql: sql, line: nil, settings: settings, production: production, code: code)
     }
 
     public var isBad: Bool { line != nil }

@@ -24,6 +24,8 @@ public enum Rules {
         // Production's rows (preflight)
         .preflightDuplicates, .preflightNulls, .preflightOrphans, .preflightCheckViolations, .preflightTypeMismatch,
         .preflightEnumValueExists, .preflightTimeout, .preflightUnreadable, .preflightNotRun,
+        // Expand and contract
+        .contractStillUsed,
     ]
 
     static let byName: [String: Rule] = Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue, $0) })
