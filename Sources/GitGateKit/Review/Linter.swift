@@ -91,6 +91,8 @@ struct Linter {
             state.new = TableSet()
             newViews = TableSet()
             newIndexes = []
+            // Earlier named files are history: production's rows already show what they did.
+            rowsChanged = [:]
         }
         let script: ReviewScript
         switch parsed {
@@ -165,6 +167,11 @@ struct Linter {
                 if effect.creates, case .materializedView(let name) = effect.object { newViews.insert(name) }
                 checkForeignKeys(effect, at: site)
             }
+        }
+        if let began = transactionBegan, settings.isEnabled(.uncommittedBegin) {
+            add(.uncommittedBegin, at: Site(file: file, path: path, line: began, allows: script.statements.first { $0.line == began }?.allows ?? []),
+                "BEGIN on line \(began) is never committed: the file ends inside the transaction",
+                fix: "add COMMIT after the last statement of the transaction, or remove BEGIN and let the tool's transaction hold the file")
         }
         checkComments()
     }

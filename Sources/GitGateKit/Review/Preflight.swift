@@ -155,7 +155,12 @@ struct PreflightProbe: Sendable, Hashable {
     /// The tables whose rows a statement changes: a probe after it predicts from rows that may change first.
     /// nil in the set's place: any table (a DO block, a function call).
     static func rowChanges(of statement: ReviewScript.Statement) -> [QualifiedName?] {
-        if statement.kind == "DoStmt" || statement.kind == "CallStmt" { return [nil] }
+        if statement.kind == "CallStmt" { return [nil] }
+        if case .doBlock(let body, _)? = statement.details {
+            // Code that may change rows: a data statement, dynamic SQL, or a call.
+            let words = Set(body.lowercased().split { !($0.isLetter || $0 == "_") })
+            return words.isDisjoint(with: ["insert", "update", "delete", "truncate", "copy", "merge", "execute", "perform", "call"]) ? [] : [nil]
+        }
         return statement.effects.compactMap { effect in
             switch effect.action {
             case .insertRows, .updateRows, .deleteRows, .truncate:

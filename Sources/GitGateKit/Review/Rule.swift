@@ -137,8 +137,8 @@ public struct RuleExample: Sendable {
         CREATE TABLE IF NOT EXISTS events (id bigint, at timestamptz) PARTITION BY RANGE (at);
         COMMENT ON TABLE events IS 'events';
         CREATE TABLE IF NOT EXISTS events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
-        CREATE VIEW active_users AS SELECT * FROM users;
-        CREATE TYPE mood AS ENUM ('ok');
+        CREATE OR REPLACE VIEW active_users AS SELECT * FROM users;
+        DO $$ BEGIN CREATE TYPE mood AS ENUM ('ok'); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
         CREATE SEQUENCE IF NOT EXISTS counter;
         CREATE SCHEMA IF NOT EXISTS app;
         """

@@ -7,14 +7,14 @@ public enum Rules {
         .banTruncateCascade, .hiddenDestructiveStatement,
         // The checklist
         .missingIfNotExists, .foreignKeyUnknownTable, .foreignKeyWithoutIndex, .tableWithoutComment,
-        .createWithoutIfNotExists, .banDropNotNull, .dynamicSQL,
+        .createWithoutIfNotExists, .dropWithoutIfExists, .banDropNotNull, .dynamicSQL,
         // Locks on existing tables
         .indexWithoutConcurrently, .notNullColumnWithoutDefault, .volatileDefault, .setNotNull,
         .columnTypeChange, .constraintWithoutNotValid, .renameTable, .renameColumn,
         .requireConcurrentIndexDeletion, .reindexWithoutConcurrently, .detachPartitionWithoutConcurrently,
-        .vacuumFullOrCluster, .requireLockTimeout,
+        .vacuumFullOrCluster, .requireLockTimeout, .domainConstraintWithoutNotValid, .enableTriggerOrRowSecurity,
         // Transactions
-        .concurrentlyInTransaction, .addEnumValueInTransaction, .transactionNesting,
+        .concurrentlyInTransaction, .addEnumValueInTransaction, .transactionNesting, .uncommittedBegin,
         // Column types
         .preferBigintKeys, .preferIdentity, .preferText, .preferTimestamptz,
         // The file
