@@ -17,7 +17,7 @@ public enum Rules {
         // Transactions
         .concurrentlyInTransaction, .addEnumValueInTransaction, .transactionNesting, .uncommittedBegin,
         // Column types
-        .preferBigintKeys, .preferIdentity, .preferText, .preferTimestamptz,
+        .preferBigintKeys, .preferIdentity, .preferText, .preferTimestamptz, .domainWithConstraint,
         // The file
         .syntaxError, .notText,
         // Suppressions
