@@ -52,6 +52,8 @@ package struct Linter {
     package private(set) var contractions: [ContractSite] = []
     /// The last line that changed rows, by table name ("" for any table: a DO block).
     private var rowsChanged: [String: PreflightProbe.Place] = [:]
+    /// Keys and CHECKs added NOT VALID by the files under review, until they are validated.
+    private var notValid: [String: PreflightProbe.Kind] = [:]
     /// Foreign keys, checked for an index once every file is read.
     private var foreignKeys: [(table: QualifiedName, columns: [String], isNew: Bool, at: Site)] = []
     /// New tables, checked for a COMMENT ON TABLE once every file is read.
@@ -193,6 +195,13 @@ package struct Linter {
             probes.append(PreflightProbe(kind: kind, file: site.file, path: site.path, line: site.line,
                                          allows: site.allows, rowsChangedAt: changed))
         }
+        for key in PreflightProbe.validated(by: statement) {
+            guard let kind = notValid.removeValue(forKey: key) else { continue }
+            let changed = [kind.table?.name ?? "", ""].compactMap { rowsChanged[$0] }.max { ($0.file, $0.line) < ($1.file, $1.line) }
+            probes.append(PreflightProbe(kind: kind, file: site.file, path: site.path, line: site.line,
+                                         allows: site.allows, rowsChangedAt: changed, validates: true))
+        }
+        for (key, kind) in PreflightProbe.addedNotValid(by: statement, isNew: { state.isNew($0) }) { notValid[key] = kind }
         for effect in statement.effects {
             if let contraction = Contraction(effect), contraction.removedName != nil, !state.isNew(contraction.table) {
                 contractions.append(ContractSite(contraction: contraction, file: site.file, path: site.path,

@@ -82,6 +82,8 @@ package struct PreflightProbe: Sendable, Hashable {
     /// (an UPDATE backfill, a DELETE of duplicates, a DO block): production's rows today may not
     /// be the rows the statement meets.
     package var rowsChangedAt: Place?
+    /// The statement is VALIDATE CONSTRAINT of a key or CHECK the files added NOT VALID.
+    package var validates = false
 
     package struct Place: Sendable, Hashable {
         package var file: Int
@@ -145,6 +147,35 @@ package struct PreflightProbe: Sendable, Hashable {
             }
         }
         return kinds
+    }
+
+    /// FOREIGN KEY and CHECK constraints the statement adds NOT VALID, by `table.name`: their
+    /// VALIDATE CONSTRAINT later meets the rows, so it is probed as the ADD would have been.
+    package static func addedNotValid(by statement: ReviewScript.Statement, isNew: (QualifiedName) -> Bool) -> [(key: String, kind: Kind)] {
+        var found: [(String, Kind)] = []
+        var checks = statement.checkExpressions.makeIterator()
+        for effect in statement.effects {
+            guard effect.action == .create, case .constraint(let table, let name) = effect.object,
+                  case .constraint(let constraint) = effect.detail else { continue }
+            let text = constraint.kind == .check ? checks.next() : nil
+            guard constraint.notValid, let name, !isNew(table) else { continue }
+            let key = table.description + "." + name
+            if constraint.kind == .check, let expression = text ?? nil {
+                found.append((key, .checkViolations(table: table, constraint: name, expression: expression)))
+            } else if constraint.kind == .foreignKey, let foreign = constraint.foreignKey, !foreign.columns.isEmpty, !isNew(foreign.references) {
+                found.append((key, .orphans(table: table, columns: foreign.columns, references: foreign.references,
+                                            referencedColumns: foreign.referencedColumns)))
+            }
+        }
+        return found
+    }
+
+    /// The constraints the statement validates, by `table.name`.
+    package static func validated(by statement: ReviewScript.Statement) -> [String] {
+        statement.effects.compactMap { effect in
+            guard case .validateConstraint = effect.detail, case .constraint(let table, let name?) = effect.object else { return nil }
+            return table.description + "." + name
+        }
     }
 
     private static func enumType(_ effect: Effect) -> QualifiedName? {

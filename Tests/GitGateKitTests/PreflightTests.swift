@@ -181,6 +181,20 @@ struct PreflightTests {
         #expect(preflight.first?.message.contains("counted before 002_change.sql:4 changes rows") == true)
     }
 
+    @Test func validatingAConstraintAddedNotValidIsAskedAbout() throws {
+        let world = try PreflightWorld(rows: "INSERT INTO users (id, age) VALUES (1, 30), (2, 12); INSERT INTO orders VALUES (5, 9);")
+        let findings = try world.review("""
+            ALTER TABLE users ADD CONSTRAINT adult CHECK (age >= 18) NOT VALID;
+            ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+            ALTER TABLE users VALIDATE CONSTRAINT adult;
+            ALTER TABLE orders VALIDATE CONSTRAINT orders_user;
+            """)
+        let preflight = findings.filter { Rule(rawValue: $0.rule)?.isPreflight == true }
+        #expect(preflight.map(\.line) == [3, 4])
+        #expect(preflight.first?.message == "production: VALIDATE CONSTRAINT of ADD CONSTRAINT adult CHECK on users will fail: 1 row violates CHECK (age >= 18), e.g. id=2")
+        #expect(preflight.last?.rule == "preflight-orphans" && preflight.allSatisfy { $0.blocks })
+    }
+
     @Test func aDisabledRuleRunsNoQuery() throws {
         let world = try PreflightWorld(rows: "INSERT INTO users (id, name) VALUES (1, NULL);")
         let findings = try world.review("ALTER TABLE users ALTER COLUMN name SET NOT NULL;",
