@@ -45,6 +45,9 @@ public struct Configuration: Sendable {
     }
     /// `gitgate.closeDiscard` globs: ignored files `gitgate close` deletes instead of keeping.
     public var closeDiscard: [String] = []
+    /// `gitgate.codePaths` globs (repeatable): the source files the expand/contract check searches
+    /// for what a migration drops or renames; empty: files with a usual source extension.
+    public var codePaths: [String] = []
     /// `[gitgate "lint"]` and `[gitgate "lint.severity"]`: which review rules run, and how.
     public var lint = LintSettings()
 
@@ -82,6 +85,7 @@ extension Configuration {
     package static let topLevelKeys: [String: String] = [
         "mainbranch": "mainBranch", "migrations": "migrations", "layout": "layout", "ledger": "ledger",
         "reminder": "reminder", "largetablerows": "largeTableRows", "ignore": "ignore", "closediscard": "closeDiscard", "dialect": "dialect",
+        "codepaths": "codePaths",
     ]
     /// Target keys a person's git config may set: how to connect, never whether the target gates.
     package static let connectionKeys: Set<String> = ["url", "connecttimeout", "statementtimeout", "locktimeout", "applystatementtimeout", "applylocktimeout"]
@@ -293,6 +297,7 @@ extension Configuration {
             configuration.dialect = dialect
         }
         configuration.closeDiscard = policy?.strings("gitgate.closediscard").filter { !$0.isEmpty } ?? []
+        configuration.codePaths = policy?.strings("gitgate.codepaths").compactMap(\.nonEmpty) ?? []
         if let policy, let rows = try integer(policy, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
         if let policy { configuration.lint = try lintSettings(policy, shown: shown) }
 

@@ -17,6 +17,14 @@ package struct Candidate: Sendable {
     /// The existing table a lock rule is about: its size on the target decides the severity.
     package var lockTable: QualifiedName?
     package var pending: Pending?
+
+    package init(finding: Finding, file: Int, allows: [Allow], lockTable: QualifiedName? = nil, pending: Pending? = nil) {
+        self.finding = finding
+        self.file = file
+        self.allows = allows
+        self.lockTable = lockTable
+        self.pending = pending
+    }
 }
 
 /// Reads migrations in order, statement by statement, with the schema they build, and says
@@ -38,6 +46,14 @@ package struct Linter {
 
     private var state = SchemaState()
     package private(set) var candidates: [Candidate] = []
+    /// Statements that can fail on production's rows, for a preflight against a target.
+    package private(set) var probes: [PreflightProbe] = []
+    /// Drops and renames of what production has: the expand/contract check searches the code for them.
+    package private(set) var contractions: [ContractSite] = []
+    /// The last line that changed rows, by table name ("" for any table: a DO block).
+    private var rowsChanged: [String: PreflightProbe.Place] = [:]
+    /// Keys and CHECKs added NOT VALID by the files under review, until they are validated.
+    private var notValid: [String: PreflightProbe.Kind] = [:]
     /// Foreign keys, checked for an index once every file is read.
     private var foreignKeys: [(table: QualifiedName, columns: [String], isNew: Bool, at: Site)] = []
     /// New tables, checked for a COMMENT ON TABLE once every file is read.
@@ -65,12 +81,19 @@ package struct Linter {
     /// Reviews `files` in order and returns the candidates, in file order.
     package static func run(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
                     settings: LintSettings = LintSettings()) -> [Candidate] {
+        runAll(files, newTables: newTables, settings: settings).candidates
+    }
+
+    /// The candidates, the statements a preflight asks production about, and the contractions
+    /// the code is searched for.
+    package static func runAll(_ files: [(path: String, parsed: ParsedFile)], newTables: NewTables,
+                       settings: LintSettings = LintSettings()) -> Linter {
         var linter = Linter(newTables: newTables, settings: settings)
         for (index, file) in files.enumerated() {
             linter.lint(file.parsed, path: file.path, file: index)
         }
         linter.finish()
-        return linter.candidates
+        return linter
     }
 
     package mutating func lint(_ parsed: ParsedFile, path: String, file: Int) {
@@ -78,6 +101,8 @@ package struct Linter {
             state.new = TableSet()
             newViews = TableSet()
             newIndexes = []
+            // Earlier named files are history: production's rows already show what they did.
+            rowsChanged = [:]
         }
         let script: ReviewScript
         switch parsed {
@@ -141,6 +166,7 @@ package struct Linter {
                     "\(refused) cannot run inside a transaction block, and this file opens one with BEGIN on line \(began): PostgreSQL will refuse it",
                     fix: "move it after COMMIT, or into a migration of its own without BEGIN/COMMIT")
             }
+            notePreflight(statement, at: site)
             for effect in statement.effects {
                 check(effect, statement: statement, at: site) { name in
                     viewCreations.contains { $0.statement > index && TableSet(name).contains($0.name) }
@@ -152,7 +178,37 @@ package struct Linter {
                 checkForeignKeys(effect, at: site)
             }
         }
+        if let began = transactionBegan, settings.isEnabled(.uncommittedBegin) {
+            add(.uncommittedBegin, at: Site(file: file, path: path, line: began, allows: script.statements.first { $0.line == began }?.allows ?? []),
+                "BEGIN on line \(began) is never committed: the file ends inside the transaction",
+                fix: "add COMMIT after the last statement of the transaction, or remove BEGIN and let the tool's transaction hold the file")
+        }
         checkComments()
+    }
+
+    // MARK: Preflight
+
+    private mutating func notePreflight(_ statement: ReviewScript.Statement, at site: Site) {
+        let state = self.state
+        for kind in PreflightProbe.kinds(of: statement, isNew: { state.isNew($0) }) {
+            let changed = [kind.table?.name ?? "", ""].compactMap { rowsChanged[$0] }.max { ($0.file, $0.line) < ($1.file, $1.line) }
+            probes.append(PreflightProbe(kind: kind, file: site.file, path: site.path, line: site.line,
+                                         allows: site.allows, rowsChangedAt: changed))
+        }
+        for key in PreflightProbe.validated(by: statement) {
+            guard let kind = notValid.removeValue(forKey: key) else { continue }
+            let changed = [kind.table?.name ?? "", ""].compactMap { rowsChanged[$0] }.max { ($0.file, $0.line) < ($1.file, $1.line) }
+            probes.append(PreflightProbe(kind: kind, file: site.file, path: site.path, line: site.line,
+                                         allows: site.allows, rowsChangedAt: changed, validates: true))
+        }
+        for (key, kind) in PreflightProbe.addedNotValid(by: statement, isNew: { state.isNew($0) }) { notValid[key] = kind }
+        for effect in statement.effects {
+            if let contraction = Contraction(effect), contraction.removedName != nil, !state.isNew(contraction.table) {
+                contractions.append(ContractSite(contraction: contraction, file: site.file, path: site.path,
+                                                 line: site.line, allows: site.allows))
+            }
+        }
+        for table in PreflightProbe.rowChanges(of: statement) { rowsChanged[table?.name ?? ""] = PreflightProbe.Place(file: site.file, path: site.path, line: site.line) }
     }
 
     // MARK: Rules, per effect

@@ -30,6 +30,8 @@ package struct ReviewScript: Sendable {
         package var setting: Setting?
         /// What rules read of the parse tree beyond the effects (the tree is freed after parsing).
         package var details: StatementDetails?
+        /// The expressions of the CHECK constraints an ALTER TABLE adds, in order (nil: not read).
+        package var checkExpressions: [String?] = []
     }
 
     package var statements: [Statement]
@@ -43,7 +45,7 @@ package struct ReviewScript: Sendable {
                       transactionControl: statement.transactionControl,
                       refusedInTransaction: statement.canRunInTransaction ? nil : Self.describe(statement),
                       allows: attached[index].compactMap(Allow.init), setting: statement.setting,
-                      details: StatementDetails(statement))
+                      details: StatementDetails(statement), checkExpressions: CheckExpressions.of(statement))
         }
         allowComments = script.comments.compactMap { comment in Allow(comment).map { ($0, comment.content) } }
     }

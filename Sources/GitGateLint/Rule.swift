@@ -13,6 +13,8 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
         case checklist = "The checklist"
         case file = "The file"
         case suppressions = "Suppressions"
+        case preflight = "Production's rows (preflight)"
+        case expandContract = "Expand and contract"
     }
 
     public let rawValue: String
@@ -27,6 +29,11 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
     public let enabledByDefault: Bool
     /// Reported at most once per file (the fix is one line for the whole file).
     public let oncePerFile: Bool
+    /// A preflight: decided by a bounded query on a target's rows (`lint --target`, `plan`,
+    /// `apply`), never by the files alone.
+    public let isPreflight: Bool
+    /// Decided by searching the repository's source files (expand/contract), never by the files alone.
+    public let searchesCode: Bool
     /// One line for `gitgate lint --rules` and the README.
     public let summary: String
     /// Why it matters, for `gitgate lint --explain` and docs/rules.md.
@@ -39,7 +46,8 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
     package let check: (@Sendable (RuleContext) -> [RuleHit])?
 
     package init(_ name: String, _ severity: Finding.Severity, _ category: Category, lock: Bool = false,
-         canBeAllowed: Bool = true, enabledByDefault: Bool = true, oncePerFile: Bool = false,
+         canBeAllowed: Bool = true, enabledByDefault: Bool = true, oncePerFile: Bool = false, preflight: Bool = false,
+         searchesCode: Bool = false,
          summary: String, rationale: String, fix: String, examples: [RuleExample],
          check: (@Sendable (RuleContext) -> [RuleHit])? = nil) {
         rawValue = name
@@ -49,6 +57,8 @@ public struct Rule: Sendable, Hashable, Codable, RawRepresentable, CaseIterable,
         self.canBeAllowed = canBeAllowed
         self.enabledByDefault = enabledByDefault
         self.oncePerFile = oncePerFile
+        isPreflight = preflight
+        self.searchesCode = searchesCode
         self.summary = summary
         self.rationale = rationale
         self.fix = fix
@@ -97,13 +107,22 @@ public struct RuleExample: Sendable {
     public var line: Int?
     /// The repository's lint settings the example runs with (e.g. an older PostgreSQL).
     public var settings: LintSettings
+    /// For a preflight: SQL that puts the rows production holds in place, after `existingSchema`.
+    public var production: String?
+    /// For the expand/contract check: a source file of the repository (`RuleExample.codePath`), on main and the branch.
+    public var code: String?
 
-    public static func bad(_ sql: String, line: Int = 1, settings: LintSettings = LintSettings()) -> RuleExample {
-        RuleExample(sql: sql, line: line, settings: settings)
+    /// Where an example's `code` is committed.
+    public static let codePath = "app/queries.py"
+
+    public static func bad(_ sql: String, line: Int = 1, settings: LintSettings = LintSettings(),
+                           production: String? = nil, code: String? = nil) -> RuleExample {
+        RuleExample(sql: sql, line: line, settings: settings, production: production, code: code)
     }
 
-    public static func good(_ sql: String, settings: LintSettings = LintSettings()) -> RuleExample {
-        RuleExample(sql: sql, line: nil, settings: settings)
+    public static func good(_ sql: String, settings: LintSettings = LintSettings(), production: String? = nil,
+                            code: String? = nil) -> RuleExample {
+        RuleExample(sql: sql, line: nil, settings: settings, production: production, code: code)
     }
 
     public var isBad: Bool { line != nil }
@@ -118,8 +137,8 @@ public struct RuleExample: Sendable {
         CREATE TABLE IF NOT EXISTS events (id bigint, at timestamptz) PARTITION BY RANGE (at);
         COMMENT ON TABLE events IS 'events';
         CREATE TABLE IF NOT EXISTS events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
-        CREATE VIEW active_users AS SELECT * FROM users;
-        CREATE TYPE mood AS ENUM ('ok');
+        CREATE OR REPLACE VIEW active_users AS SELECT * FROM users;
+        DO $$ BEGIN CREATE TYPE mood AS ENUM ('ok'); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
         CREATE SEQUENCE IF NOT EXISTS counter;
         CREATE SCHEMA IF NOT EXISTS app;
         """

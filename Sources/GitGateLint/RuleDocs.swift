@@ -7,6 +7,8 @@ public enum RuleDocs {
     /// The default severity in words.
     public static func defaultLevel(_ rule: Rule) -> String {
         if !rule.enabledByDefault { return "off (enable = \(rule.rawValue))" }
+        if rule.isPreflight { return "\(rule.severity.rawValue) (with --target, plan and apply)" }
+        if rule.searchesCode { return "\(rule.severity.rawValue) (in a repository)" }
         return rule.isLockRule ? "warning (error on large tables with --target)" : rule.severity.rawValue
     }
 
@@ -19,6 +21,14 @@ public enum RuleDocs {
             lines.append("")
             lines.append(example.isBad ? "Bad (reported on line \(example.line!)):" : "Good:")
             lines += example.sql.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+            if let rows = example.production {
+                lines.append("  when production holds:")
+                lines += rows.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+            }
+            if let code = example.code {
+                lines.append("  when \(RuleExample.codePath) holds:")
+                lines += code.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -69,6 +79,8 @@ public enum RuleDocs {
                     out += "```sql\n\(example.sql)\n```\n"
                     if let version = example.settings.postgresVersion { out += "\n(with `postgresVersion = \(version)`)\n" }
                     if example.settings.assumeInTransaction { out += "\n(with `assumeInTransaction = true`)\n" }
+                    if let rows = example.production { out += "\nwhen production holds:\n\n```sql\n\(rows)\n```\n" }
+                    if let code = example.code { out += "\nwhen `\(RuleExample.codePath)` holds:\n\n```\n\(code)\n```\n" }
                 }
             }
         }

@@ -10,6 +10,10 @@ package enum StatementDetails: Sendable {
     case cluster(table: String?)
     /// DO: its body and language.
     case doBlock(body: String, language: String)
+    /// CREATE DOMAIN with constraints (CHECK, NOT NULL): the domain.
+    case domainWithConstraints(domain: String)
+    /// ALTER DOMAIN … ADD CONSTRAINT: the domain, and whether NOT VALID.
+    case domainConstraint(domain: String, notValid: Bool)
 
     package init?(_ statement: SQL.Statement) {
         let fields = statement.fields
@@ -24,6 +28,15 @@ package enum StatementDetails: Sendable {
                   (fields["options"]?.array ?? []).contains(where: { Self.isOn($0.fields, "full") }) else { return nil }
             let tables = (fields["rels"]?.array ?? []).compactMap { Self.relation($0.fields["relation"]) }
             self = .vacuumFull(tables: tables)
+        case "CreateDomainStmt":
+            guard !(fields["constraints"]?.array ?? []).isEmpty else { return nil }
+            let names = fields["domainname"]?.stringValues ?? []
+            self = .domainWithConstraints(domain: QualifiedName(schema: names.count > 1 ? names[names.count - 2] : nil, name: names.last ?? "").description)
+        case "AlterDomainStmt":
+            guard fields["subtype"]?.string == "C", let constraint = fields["def"]?.fields else { return nil }
+            let names = fields["typeName"]?.stringValues ?? []
+            let domain = QualifiedName(schema: names.count > 1 ? names[names.count - 2] : nil, name: names.last ?? "")
+            self = .domainConstraint(domain: domain.description, notValid: constraint.flag("skip_validation"))
         case "ClusterStmt":
             self = .cluster(table: Self.relation(fields["relation"]))
         case "DoStmt":

@@ -24,9 +24,12 @@ public enum LintService {
             self.branch = branch
         }
 
-        /// 2 when a file could not be read, 1 when an error finding is not allowed, else 0.
+        /// A preflight could not read a table on a target that gates merges.
+        public var preflightUnchecked = false
+
+        /// 2 when a file could not be read (or a gated target's table), 1 when an error finding is not allowed, else 0.
         public var exitCode: Int32 {
-            if !unreadable.isEmpty { return ExitStatus.couldNotCheck }
+            if !unreadable.isEmpty || preflightUnchecked { return ExitStatus.couldNotCheck }
             return findings.contains(where: \.blocks) ? ExitStatus.blocked : ExitStatus.success
         }
     }
@@ -79,12 +82,18 @@ public enum LintService {
 
         var reviewer = Reviewer(files: .named, history: history.isEmpty ? nil : MigrationHistory(files: history),
                                 settings: configuration?.lint ?? LintSettings(), environment: environment)
+        if let repository, let configuration, let base = try? Inspector(at: directory).mainBranch() {
+            reviewer.code = CodeSearch.mainAndHead(of: repository, base: base, configuration: configuration)
+        }
         if let targetName {
             let configuration = try Inspector(at: directory).configuration
             reviewer.target = try reachable(configuration.target(named: targetName), environment)
+            reviewer.preflight = reviewer.target
             reviewer.largeTableRows = configuration.largeTableRows
         }
-        return Outcome(findings: try reviewer.review(files), paths: files.map(\.path), unreadable: unreadable, branch: nil)
+        var outcome = Outcome(findings: try reviewer.review(files), paths: files.map(\.path), unreadable: unreadable, branch: nil)
+        outcome.preflightUnchecked = Self.unchecked(outcome.findings, on: reviewer.preflight)
+        return outcome
     }
 
     private static func branch(in directory: String, target targetName: String?,
@@ -94,9 +103,12 @@ public enum LintService {
         // On main, what is merged was reviewed before its merge: lint names nothing new.
         if inspection.isMain { inspection.migrations = [] }
         let configuration = inspector.configuration
-        let reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
-                                target: try targetName.map { try reachable(configuration.target(named: $0), environment) },
+        let target = try targetName.map { try reachable(configuration.target(named: $0), environment) }
+        var reviewer = Reviewer(files: .branch, history: MigrationHistory.main(of: inspection, in: inspector.repository),
+                                target: target, preflight: target,
                                 largeTableRows: configuration.largeTableRows, settings: configuration.lint, environment: environment)
+        reviewer.code = CodeSearch.mainAndHead(of: inspector.repository, base: inspection.base, head: inspection.head,
+                                               configuration: configuration)
         let files = inspection.migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         let findings: [Finding]
         do {
@@ -106,7 +118,15 @@ public enum LintService {
         } catch {
             throw GitGateError(.repository, "cannot read main's migrations for the review (\(error)); run git fsck, or name the files: gitgate lint FILE…")
         }
-        return Outcome(findings: findings, paths: files.map(\.path), unreadable: [], branch: inspection.branch)
+        var outcome = Outcome(findings: findings, paths: files.map(\.path), unreadable: [], branch: inspection.branch)
+        outcome.preflightUnchecked = unchecked(findings, on: target)
+        return outcome
+    }
+
+    /// A gated target's rows that a preflight could not read: the review is incomplete (exit 2).
+    package static func unchecked(_ findings: [Finding], on target: Target?) -> Bool {
+        guard let target, target.gate else { return false }
+        return findings.contains { $0.rule == Rule.preflightUnreadable.rawValue && $0.allowedBecause == nil }
     }
 
     /// `--target` asks for a production-aware review: a URL that cannot be resolved (an unset

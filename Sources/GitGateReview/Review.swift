@@ -24,16 +24,22 @@ public struct Reviewer: Sendable {
     /// A production-aware review: tables the history lacks may be in its catalog, and its table
     /// sizes turn lock warnings into errors.
     public var target: Target?
+    /// Ask this target's rows whether the statements that can fail on existing data will
+    /// (`lint --target`, `plan`, `apply`): one bounded, read-only query per statement.
+    public var preflight: Target?
+    /// Where the source files are searched for what a contract migration drops or renames.
+    public var code: CodeSearch?
     /// Tables with at least this many rows (estimated) on the target are large.
     public var largeTableRows: Int
     public var environment: [String: String]
     /// The repository's lint policy: which rules run, at what severity, for which PostgreSQL.
     public var settings: LintSettings
 
-    public init(files: Files, history: MigrationHistory? = nil, target: Target? = nil, largeTableRows: Int = 100_000,
-                settings: LintSettings = LintSettings(),
+    public init(files: Files, history: MigrationHistory? = nil, target: Target? = nil, preflight: Target? = nil,
+                largeTableRows: Int = 100_000, settings: LintSettings = LintSettings(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.files = files
+        self.preflight = preflight
         self.settings = settings
         self.history = history
         self.target = target
@@ -49,10 +55,16 @@ public struct Reviewer: Sendable {
 
     /// The same, with `parsed[i]` the parse of `files[i]`.
     package func review(_ files: [ReviewFile], parsed: [ParsedFile]) throws -> [Finding] {
-        var candidates = Linter.run(Array(zip(files.map(\.path), parsed)),
-                                    newTables: self.files == .branch ? .anyFile : .sameFile, settings: settings)
+        let linter = Linter.runAll(Array(zip(files.map(\.path), parsed)),
+                                   newTables: self.files == .branch ? .anyFile : .sameFile, settings: settings)
+        var candidates = linter.candidates
         try resolveWithHistory(&candidates)
         if let target { try resolveWithTarget(target, &candidates) }
+        if let preflight { try runPreflight(preflight, linter.probes, &candidates) }
+        if let code, settings.isEnabled(.contractStillUsed), !linter.contractions.isEmpty {
+            candidates += ContractSite.candidates(linter.contractions, code: code)
+            candidates = Self.inFileOrder(candidates)
+        }
         return candidates.map(Self.allowing).compactMap(configured)
     }
 
@@ -68,6 +80,21 @@ public struct Reviewer: Sendable {
         case .off?, nil: break
         }
         return finding
+    }
+
+    private func runPreflight(_ target: Target, _ probes: [PreflightProbe], _ candidates: inout [Candidate]) throws {
+        let probes = probes.filter { settings.isEnabled($0.kind.rule) }
+        guard !probes.isEmpty else { return }
+        let outcomes = try Preflight(target: target, environment: environment).run(probes)
+        candidates += zip(probes, outcomes).compactMap { $0.candidate($1, target: target) }
+        candidates = Self.inFileOrder(candidates)
+    }
+
+    /// In file order, then line order; the linter's own order among equals.
+    private static func inFileOrder(_ candidates: [Candidate]) -> [Candidate] {
+        candidates.enumerated().sorted {
+            ($0.element.file, $0.element.finding.line, $0.offset) < ($1.element.file, $1.element.finding.line, $1.offset)
+        }.map(\.element)
     }
 
     private func resolveWithHistory(_ candidates: inout [Candidate]) throws {
@@ -167,10 +194,12 @@ public enum Review {
                          history: MigrationHistory? = nil) -> [String: [Finding]] {
         guard !inspection.migrations.isEmpty else { return [:] }
         var history = history
-        if history == nil, let repository = try? Inspector.openRepository(at: configuration.root) {
-            history = MigrationHistory.main(of: inspection, in: repository)
+        var code: CodeSearch?
+        if let repository = try? Inspector.openRepository(at: configuration.root) {
+            if history == nil { history = MigrationHistory.main(of: inspection, in: repository) }
+            code = CodeSearch.mainAndHead(of: repository, base: inspection.base, head: inspection.head, configuration: configuration)
         }
-        return findings(for: inspection.migrations, parsed: parsed, configuration: configuration, history: history)
+        return findings(for: inspection.migrations, parsed: parsed, configuration: configuration, history: history, code: code)
     }
 
     /// Reviews `migrations` (a branch's, in order) after `history`. Without a history, a foreign
@@ -178,21 +207,36 @@ public enum Review {
     public static func findings(for migrations: [Migration], configuration: Configuration,
                                 history: MigrationHistory? = nil) -> [String: [Finding]] {
         findings(for: migrations, parsed: ParsedFile.parse(migrations.map(\.contents)),
-                 configuration: configuration, history: history)
+                 configuration: configuration, history: history, code: nil)
+    }
+
+    /// The preflight of `migrations` (a branch's pending ones, in order) on `target`'s rows, by
+    /// path: what `plan` and `apply` add to the review before anything changes. Throws when the
+    /// target cannot be reached.
+    public static func preflightFindings(for migrations: [Migration], configuration: Configuration, target: Target,
+                                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String: [Finding]] {
+        guard !migrations.isEmpty else { return [:] }
+        let files = migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
+        let found = try Reviewer(files: .branch, preflight: target, largeTableRows: configuration.largeTableRows,
+                                 settings: configuration.lint, environment: environment).review(files)
+        return Dictionary(grouping: found.filter { Rule(rawValue: $0.rule)?.isPreflight == true }, by: \.path)
     }
 
     package static func findings(for migrations: [Migration], parsed: [ParsedFile], configuration: Configuration,
-                         history: MigrationHistory?) -> [String: [Finding]] {
+                         history: MigrationHistory?, code: CodeSearch?) -> [String: [Finding]] {
         guard !migrations.isEmpty else { return [:] }
         let files = migrations.map { ReviewFile(path: $0.path, contents: $0.contents) }
         var found: [Finding]
         var checkedReferences = history != nil
         do {
-            found = try Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows,
-                                 settings: configuration.lint)
-                .review(files, parsed: parsed)
+            var reviewer = Reviewer(files: .branch, history: history, largeTableRows: configuration.largeTableRows,
+                                    settings: configuration.lint)
+            reviewer.code = code
+            found = try reviewer.review(files, parsed: parsed)
         } catch {
-            found = (try? Reviewer(files: .branch, settings: configuration.lint).review(files, parsed: parsed)) ?? []
+            var reviewer = Reviewer(files: .branch, settings: configuration.lint)
+            reviewer.code = code
+            found = (try? reviewer.review(files, parsed: parsed)) ?? []
             checkedReferences = false
         }
         if !checkedReferences { found.removeAll { $0.rule == Rule.foreignKeyUnknownTable.rawValue } }

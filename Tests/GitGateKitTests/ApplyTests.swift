@@ -168,7 +168,8 @@ struct ApplyTests {
     func failedConcurrentIndex() throws {
         let world = try ApplyWorld(conninfo: try TestDatabase.conninfo(), branch: [
             "001_table.sql": "CREATE TABLE dup (x int);\nINSERT INTO dup VALUES (1), (1);\n",
-            "002_unique.sql": "CREATE UNIQUE INDEX CONCURRENTLY dup_x ON dup (x);\n",
+            // Once 001 is applied, the preflight sees the duplicates; the test needs the build itself to fail.
+            "002_unique.sql": "CREATE UNIQUE INDEX CONCURRENTLY dup_x ON dup (x); -- gitgate:allow preflight-duplicates because this test needs the build to fail\n",
         ])
         let failure = try #require(try world.apply().failure)
         #expect(failure.path == "migrations/002_unique.sql")

@@ -114,7 +114,12 @@ public struct Applier: Sendable {
         }
 
         let pending = inspection.migrations.filter { states[$0.version]?.state == .pending }
-        let findings = pending.isEmpty ? [:] : review(pending, configuration)
+        var findings = pending.isEmpty ? [:] : review(pending, configuration)
+        // Before anything changes: will the statements meet rows that make them fail?
+        for (path, found) in try Review.preflightFindings(for: pending, configuration: configuration, target: target,
+                                                          environment: options.environment) {
+            findings[path, default: []] += found
+        }
         let commands = LedgerCommands(configuration)
         var items: [ApplyPlan.Item] = []
         for migration in inspection.migrations {

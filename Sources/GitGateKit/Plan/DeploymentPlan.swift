@@ -89,8 +89,17 @@ public struct DeploymentPlan: Sendable {
             return TargetInfo(name: target.name, gate: target.gate, error: error,
                               applyLockTimeoutMs: target.applyLockTimeoutMs, applyStatementTimeoutMs: target.applyStatementTimeoutMs)
         }
+        // Each reachable target's rows, for the migrations still pending there.
+        var preflight: [String: [Finding]] = [:]
+        for target in shown where checks[target.name]?.states != nil {
+            let pending = inspection.migrations.filter { checks[target.name]?.states?[$0.version]?.state == .pending }
+            // A target that stopped answering already shows its error among the targets.
+            guard let found = try? Review.preflightFindings(for: pending, configuration: configuration, target: target,
+                                                             environment: environment) else { continue }
+            for (path, findings) in found { preflight[path, default: []] += findings }
+        }
         let entries = inspection.migrations.map { migration in
-            var entry = Entry(migration: migration, findings: report.findings[migration.path] ?? [],
+            var entry = Entry(migration: migration, findings: (report.findings[migration.path] ?? []) + (preflight[migration.path] ?? []),
                               states: shown.map { ($0.name, checks[$0.name]?.states?[migration.version]) },
                               transactional: true, runNote: nil)
             switch PreparedMigration.prepare(migration) {

@@ -3,19 +3,26 @@ import SQL
 extension Rule {
     public static let createWithoutIfNotExists = Rule(
         "create-without-if-not-exists", .warning, .checklist, enabledByDefault: false,
-        summary: "CREATE INDEX, ADD COLUMN, CREATE SCHEMA, SEQUENCE or EXTENSION without IF NOT EXISTS",
+        summary: "CREATE INDEX, ADD COLUMN, CREATE SCHEMA, SEQUENCE, EXTENSION or MATERIALIZED VIEW without IF NOT EXISTS; CREATE VIEW without OR REPLACE; CREATE TYPE without a DO guard",
         rationale: "As missing-if-not-exists for tables: a migration re-run after a partial failure, or meeting an object created by hand, fails on the object that is already there. Off unless .gitgate enables it.",
-        fix: "add IF NOT EXISTS",
+        fix: "add IF NOT EXISTS (CREATE OR REPLACE for a view; a DO block that ignores duplicate_object for a type, which has no IF NOT EXISTS)",
         examples: [
             .bad("CREATE INDEX CONCURRENTLY users_name ON users (name);"),
             .bad("ALTER TABLE users ADD COLUMN note text;"),
             .bad("CREATE EXTENSION pgcrypto;"),
+            .bad("CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18;"),
+            .bad("CREATE TYPE status AS ENUM ('new', 'done');"),
             .good("""
                 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name ON users (name);
                 ALTER TABLE users ADD COLUMN IF NOT EXISTS note text;
                 CREATE SCHEMA IF NOT EXISTS billing;
                 CREATE SEQUENCE IF NOT EXISTS invoice_numbers;
                 CREATE EXTENSION IF NOT EXISTS pgcrypto;
+                CREATE OR REPLACE VIEW adults AS SELECT * FROM users WHERE age >= 18;
+                DO $$ BEGIN
+                  CREATE TYPE status AS ENUM ('new', 'done');
+                EXCEPTION WHEN duplicate_object THEN NULL;
+                END $$;
                 """),
         ],
         check: { context in
@@ -34,6 +41,16 @@ extension Rule {
                 case .sequence(let name):
                     return RuleHit("CREATE SEQUENCE \(name) without IF NOT EXISTS fails if it is already there",
                                    fix: "write CREATE SEQUENCE IF NOT EXISTS \(name)")
+                case .view(let name):
+                    return RuleHit("CREATE VIEW \(name) without OR REPLACE fails if the view is already there",
+                                   fix: "write CREATE OR REPLACE VIEW \(name) AS …")
+                case .materializedView(let name):
+                    return RuleHit("CREATE MATERIALIZED VIEW \(name) without IF NOT EXISTS fails if it is already there",
+                                   fix: "write CREATE MATERIALIZED VIEW IF NOT EXISTS \(name) AS …")
+                case .type(let name):
+                    // CREATE TYPE has no IF NOT EXISTS.
+                    return RuleHit("CREATE TYPE \(name) fails if the type is already there, and has no IF NOT EXISTS",
+                                   fix: "wrap it: DO $$ BEGIN CREATE TYPE \(name) …; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
                 case .extension(let name):
                     return RuleHit("CREATE EXTENSION \(sqlIdentifier(name)) without IF NOT EXISTS fails if it is already installed",
                                    fix: "write CREATE EXTENSION IF NOT EXISTS \(sqlIdentifier(name))")

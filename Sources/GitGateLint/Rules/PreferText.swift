@@ -1,3 +1,4 @@
+import SQL
 
 extension Rule {
     public static let preferText = Rule(
@@ -8,10 +9,16 @@ extension Rule {
         examples: [
             .bad("ALTER TABLE users ADD COLUMN country varchar(2);"),
             .bad("CREATE TABLE IF NOT EXISTS codes (code char(3));"),
+            .bad("ALTER TABLE users ALTER COLUMN name TYPE varchar(50);"),
             .good("ALTER TABLE users ADD COLUMN country text CHECK (length(country) = 2);"),
         ],
         check: { context in
-            context.definedColumns.compactMap { table, column, _ in
+            // ALTER COLUMN … TYPE to a limited type too: the column is defined anew.
+            let retyped: [(QualifiedName, ColumnDefinition, Bool)] = context.statement.effects.compactMap { effect in
+                guard case .column(let table, let name) = effect.object, case .columnChange(.type(let type, _)) = effect.detail else { return nil }
+                return (table, ColumnDefinition(name: name, type: type), false)
+            }
+            return (context.definedColumns + retyped).compactMap { table, column, _ in
                 guard let type = column.type else { return nil }
                 let name = type.plainName
                 let limited = (name == "varchar" && !type.modifiers.isEmpty) || name == "bpchar" || name == "char"

@@ -8,20 +8,25 @@ public enum Rules {
         .banTruncateCascade, .hiddenDestructiveStatement,
         // The checklist
         .missingIfNotExists, .foreignKeyUnknownTable, .foreignKeyWithoutIndex, .tableWithoutComment,
-        .createWithoutIfNotExists, .banDropNotNull, .dynamicSQL,
+        .createWithoutIfNotExists, .dropWithoutIfExists, .banDropNotNull, .dynamicSQL,
         // Locks on existing tables
         .indexWithoutConcurrently, .notNullColumnWithoutDefault, .volatileDefault, .setNotNull,
         .columnTypeChange, .constraintWithoutNotValid, .renameTable, .renameColumn,
         .requireConcurrentIndexDeletion, .reindexWithoutConcurrently, .detachPartitionWithoutConcurrently,
-        .vacuumFullOrCluster, .requireLockTimeout,
+        .vacuumFullOrCluster, .requireLockTimeout, .domainConstraintWithoutNotValid, .enableTriggerOrRowSecurity,
         // Transactions
-        .concurrentlyInTransaction, .addEnumValueInTransaction, .transactionNesting,
+        .concurrentlyInTransaction, .addEnumValueInTransaction, .transactionNesting, .uncommittedBegin,
         // Column types
-        .preferBigintKeys, .preferIdentity, .preferText, .preferTimestamptz,
+        .preferBigintKeys, .preferIdentity, .preferText, .preferTimestamptz, .domainWithConstraint,
         // The file
         .syntaxError, .notText,
         // Suppressions
         .allowWithoutReason, .allowUnknownRule,
+        // Production's rows (preflight)
+        .preflightDuplicates, .preflightNulls, .preflightOrphans, .preflightCheckViolations, .preflightTypeMismatch,
+        .preflightEnumValueExists, .preflightTimeout, .preflightUnreadable, .preflightNotRun,
+        // Expand and contract
+        .contractStillUsed,
     ]
 
     package static let byName: [String: Rule] = Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue, $0) })

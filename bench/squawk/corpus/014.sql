@@ -1,0 +1,1 @@
+ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0);

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS codes (id bigint PRIMARY KEY, code char(4));

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS names (id bigint PRIMARY KEY, name varchar(100));

@@ -1,0 +1,1 @@
+ALTER TABLE users ADD COLUMN title varchar(255);

@@ -1,0 +1,1 @@
+ALTER TABLE users ADD CONSTRAINT adult CHECK (age >= 18);

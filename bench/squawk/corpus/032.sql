@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS gadgets (id serial PRIMARY KEY, label text);

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS tokens (id bigserial PRIMARY KEY, label text);

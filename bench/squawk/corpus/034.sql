@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS small (id smallint PRIMARY KEY);

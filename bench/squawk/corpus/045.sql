@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS users_name_idx ON users (name);

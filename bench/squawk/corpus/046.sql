@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX IF NOT EXISTS users_email_uidx ON users (email);
