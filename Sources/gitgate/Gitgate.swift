@@ -33,6 +33,7 @@ struct Gitgate: ParsableCommand {
             Apply.self,
             Plan.self,
             Rollback.self,
+            Log.self,
             Record.self,
             BaselineCommand.self,
             Close.self,

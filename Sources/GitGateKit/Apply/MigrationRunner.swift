@@ -12,9 +12,7 @@ import Postgres
 /// it. The ledger row is written only after the last statement succeeds.
 struct MigrationRunner {
     let session: TargetSession
-    var osUser: String?
-    var gitCommit: String?
-    var gitBranch: String?
+    var signOff: SignOff
     /// Set for every migration when the default path would reach the ledger's schema.
     var searchPath: String?
 
@@ -50,8 +48,7 @@ struct MigrationRunner {
             return .failure(failure(error, migration: migration, line: line,
                                     consequence: "rolled back: nothing of it was applied and nothing was recorded"))
         }
-        let row = LedgerRow(migration: migration, osUser: osUser, gitCommit: gitCommit, gitBranch: gitBranch,
-                            durationMs: ms, how: .applied)
+        let row = LedgerRow(migration: migration, signOff: signOff, durationMs: ms, how: .applied)
         return try record(row, "RESET ROLE; \(row.insert); COMMIT", ms: ms, transactional: true)
     }
 
@@ -100,8 +97,7 @@ struct MigrationRunner {
                                          consequence: "that transaction was rolled back and nothing was recorded; end it with COMMIT",
                                          invalidIndexes: [], connectionLost: false))
         }
-        let row = LedgerRow(migration: migration, osUser: osUser, gitCommit: gitCommit, gitBranch: gitBranch,
-                            durationMs: ms, how: .applied)
+        let row = LedgerRow(migration: migration, signOff: signOff, durationMs: ms, how: .applied)
         // One query: an implicit transaction, so the row is all there or not at all.
         return try record(row, "RESET ALL; RESET ROLE; \(row.insert)", ms: ms, transactional: false)
     }
