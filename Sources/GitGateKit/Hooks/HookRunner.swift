@@ -18,7 +18,7 @@ public struct HookRunner {
 
     /// The hooks `gitgate hook` knows.
     public static let names = ["pre-merge-commit", "pre-commit", "reference-transaction", "pre-push", "pre-receive",
-                               "post-merge", "post-commit", "post-checkout", "post-rewrite"]
+                               "post-merge", "post-commit", "post-checkout", "post-rewrite", "prepare-commit-msg"]
     /// The hooks that come after the fact: they never refuse, they notice main moving around the gate.
     static let afterTheFact: Set<String> = ["post-merge", "post-commit", "post-checkout", "post-rewrite"]
     /// The hooks git feeds on stdin.
@@ -46,6 +46,9 @@ public struct HookRunner {
             return Outcome(status: ExitStatus.usage, message: "gitgate: unknown hook '\(hook)'; gitgate hook takes \(HookRunner.names.joined(separator: ", "))")
         }
         if HookRunner.afterTheFact.contains(hook) { return afterTheFactOutcome() }
+        if hook == "prepare-commit-msg" {
+            return MergeTrailers.prepare(arguments: arguments, directory: directory, environment: environment)
+        }
         // Only the prepared state can still refuse; committed and aborted have nothing to check.
         if hook == "reference-transaction", arguments.first != "prepared" { return .allow }
 
@@ -96,7 +99,7 @@ public struct HookRunner {
         }
         if results.allSatisfy({ $0.report.verdict.decision == .ready }) {
             if let record = plan.record, results.contains(where: { !$0.report.checks.isEmpty }) {
-                remember(record, plan: plan)
+                remember(record, plan: plan, trailers: results.flatMap { MergeTrailers.values($0.report) })
             }
             return Outcome(status: 0, message: results.map { allowed($0.update, $0.report) }.joined(separator: "\n"))
         }
@@ -181,14 +184,15 @@ public struct HookRunner {
 
     /// Writes down a pass of pre-merge-commit or pre-commit for the reference-transaction hook of
     /// the same command. Best effort: without the record, that hook simply checks again.
-    private func remember(_ record: (base: ObjectID, tree: () throws -> ObjectID), plan: Plan) {
+    private func remember(_ record: (base: ObjectID, tree: () throws -> ObjectID), plan: Plan, trailers: [String]) {
         let verification = VerificationRecord(repository: plan.repository)
         guard let tree = try? record.tree() else { verification.remove(); return }
         let main = GateRun.mainBranch(plan.configuration, plan.repository)
         try? verification.write(VerifiedResult(
             ref: "refs/heads/" + main, base: record.base.hex, tree: tree.hex, verdict: .ready,
             checkedAt: Date().timeIntervalSince1970,
-            targets: VerificationRecord.fingerprint(plan.configuration, environment: environment), hook: hook))
+            targets: VerificationRecord.fingerprint(plan.configuration, environment: environment), hook: hook,
+            trailers: trailers))
     }
 
     /// reference-transaction and pre-receive: lines `<old> <new> <ref>`.

@@ -15,6 +15,8 @@ struct LedgerEntry: Sendable, Equatable {
     /// Set when the ledger has a row that its tool does not count as applied (golang-migrate's
     /// `dirty`, a failed Flyway or prisma run, a rolled-back goose row): why. The migration is pending.
     var notApplied: String?
+    /// gitgate's own ledger: who applied or recorded it, and when.
+    var signOff: LedgerSignOff?
 
     init(checksum: Checksum, detail: String, notApplied: String? = nil) {
         self.checksum = checksum
