@@ -113,6 +113,17 @@ public enum PlanReport {
         return lines.joined(separator: "\n")
     }
 
+    /// `gitgate status --verbose`: each new table on each target that answered.
+    public static func tablesText(_ targets: [TableVerification.OnTarget], style: Style) -> String {
+        var lines: [String] = []
+        for target in targets {
+            lines.append(style.bold("Tables on \(target.target)"))
+            if let error = target.error { lines.append("  " + style.red("not read: \(error)")); continue }
+            lines += target.tables.flatMap { tableLines($0).enumerated().map { ($0.offset == 0 ? "  " : "    ") + $0.element } }
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// "table x: exists, 3 rows", then its columns and indexes.
     private static func tableLines(_ table: TableVerification) -> [String] {
         guard table.exists else { return ["\(table.table): does not exist"] }
