@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// One row of gitgate.history: an apply, record, baseline or rollback, with its sign-off.
 public struct DeploymentEvent: Sendable, Equatable {
@@ -74,7 +81,7 @@ public struct DeploymentLog: Sendable {
 
     private static let columns = "version, name, path, %ACTION%, to_char(%AT% AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), db_user, os_user, %SIGNOFF%, git_commit, git_branch, %HOST%, duration_ms::text, %REASON%"
 
-    static func read(_ session: TargetSession) throws -> (LedgerState, [DeploymentEvent]) {
+    package static func read(_ session: TargetSession) throws -> (LedgerState, [DeploymentEvent]) {
         let found = try session.rows("SELECT pg_catalog.to_regclass('gitgate.history') IS NOT NULL, pg_catalog.to_regclass('gitgate.migrations') IS NOT NULL").first
         let sql: String
         let state: LedgerState

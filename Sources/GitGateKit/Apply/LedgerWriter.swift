@@ -1,20 +1,28 @@
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
+
 /// One row of gitgate.migrations (migrations/001_create_ledger.sql), as written by apply, record
 /// and baseline, together with its row in gitgate.history (003_signoff.sql).
-struct LedgerRow: Sendable {
-    enum How: String, Sendable {
+package struct LedgerRow: Sendable {
+    package enum How: String, Sendable {
         case applied, recorded
     }
 
-    var migration: Migration
-    var signOff: SignOff
-    var durationMs: Int?
-    var how: How
+    package var migration: Migration
+    package var signOff: SignOff
+    package var durationMs: Int?
+    package var how: How
     /// gitgate.history's action: `baselined` for a row `gitgate baseline` recorded.
-    var action: DeploymentAction
+    package var action: DeploymentAction
     /// `record --unverified --reason`: why someone vouched for what the catalog could not show.
-    var unverifiedReason: String? = nil
+    package var unverifiedReason: String? = nil
 
-    init(migration: Migration, signOff: SignOff, durationMs: Int?, how: How, action: DeploymentAction? = nil,
+    package init(migration: Migration, signOff: SignOff, durationMs: Int?, how: How, action: DeploymentAction? = nil,
          unverifiedReason: String? = nil) {
         self.migration = migration
         self.signOff = signOff
@@ -27,7 +35,7 @@ struct LedgerRow: Sendable {
     /// One statement, so both rows are there or neither (also outside an explicit transaction).
     /// Literals, as the simple protocol takes no parameters. `db_user` is the session's login
     /// user, whatever role the migration switched to.
-    var insert: String {
+    package var insert: String {
         let columns = ["version", "name", "path", "checksum", "db_user", "os_user", "git_user_name", "git_user_email",
                        "git_commit", "git_branch", "host", "duration_ms", "how", "unverified_reason"]
         let values = [
@@ -45,13 +53,13 @@ struct LedgerRow: Sendable {
             """
     }
 
-    static let historyColumns = "version, name, path, checksum, action, at, db_user, os_user, git_user_name, git_user_email, git_commit, git_branch, host, duration_ms, reason"
+    package static let historyColumns = "version, name, path, checksum, action, at, db_user, os_user, git_user_name, git_user_email, git_commit, git_branch, host, duration_ms, reason"
 
-    static func literal(_ value: String?) -> String { value.map(sqlLiteral) ?? "NULL" }
+    package static func literal(_ value: String?) -> String { value.map(sqlLiteral) ?? "NULL" }
 
     /// Removes `migration`'s row (only the one applied with its checksum) and keeps the fact in
     /// gitgate.history; returns one row (`version`) when it was there.
-    static func rollback(_ migration: Migration, signOff: SignOff, durationMs: Int?) -> String {
+    package static func rollback(_ migration: Migration, signOff: SignOff, durationMs: Int?) -> String {
         """
         WITH gone AS (DELETE FROM gitgate.migrations WHERE version = \(sqlLiteral(migration.version)) \
         AND checksum = \(sqlLiteral(migration.checksum)) RETURNING *) \
@@ -63,10 +71,10 @@ struct LedgerRow: Sendable {
     }
 }
 
-enum LedgerWriter {
+package enum LedgerWriter {
     /// The checksums the ledger holds for `versions`; read under the apply lock, so a second
     /// apply sees what the first one recorded while it waited.
-    static func recordedChecksums(_ session: TargetSession, versions: [String]) throws -> [String: String] {
+    package static func recordedChecksums(_ session: TargetSession, versions: [String]) throws -> [String: String] {
         guard !versions.isEmpty else { return [:] }
         let list = versions.map(sqlLiteral).joined(separator: ", ")
         var result: [String: String] = [:]

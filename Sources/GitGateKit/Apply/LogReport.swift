@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate log` as text and JSON. No connection string, only `user@host:port/db`.
 public enum LogReport {
@@ -27,7 +34,7 @@ public enum LogReport {
     }
 
     /// `2026-12-02 07:30:12 UTC  rolled back  003  migrations/003_x.sql  by Ada <ada@example.com> …`
-    static func line(_ event: DeploymentEvent, style: Style) -> String {
+    package static func line(_ event: DeploymentEvent, style: Style) -> String {
         let when = event.at.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
         let word: String
         switch event.action {
@@ -56,21 +63,21 @@ public enum LogReport {
     // MARK: JSON
 
     private struct JSONLog: Encodable {
-        var targets: [JSONTarget]
+        package var targets: [JSONTarget]
     }
 
     private struct JSONTarget: Encodable {
-        var target: String
-        var gate: Bool
-        var place: String?
-        var ledger: DeploymentLog.LedgerState?
-        var error: String?
-        var events: [JSONEvent]
+        package var target: String
+        package var gate: Bool
+        package var place: String?
+        package var ledger: DeploymentLog.LedgerState?
+        package var error: String?
+        package var events: [JSONEvent]
 
-        enum CodingKeys: String, CodingKey { case target, gate, place, ledger, error, events }
+        package enum CodingKeys: String, CodingKey { case target, gate, place, ledger, error, events }
 
         // Absent values are null, not left out.
-        func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(target, forKey: .target)
             try container.encode(gate, forKey: .gate)
@@ -82,13 +89,13 @@ public enum LogReport {
     }
 
     private struct JSONEvent: Encodable {
-        var event: DeploymentEvent
+        package var event: DeploymentEvent
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case version, name, path, action, at, dbUser, osUser, gitUserName, gitUserEmail, host, commit, branch, durationMs, reason
         }
 
-        func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(event.version, forKey: .version)
             try container.encode(event.name, forKey: .name)

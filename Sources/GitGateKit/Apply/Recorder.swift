@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate record`: writes ledger rows (how = recorded) for migrations someone applied by hand,
 /// after the catalog confirms every object each one creates. All or nothing: one refused
@@ -9,7 +16,7 @@ public struct Recorder: Sendable {
     public let target: Target
     public var options: ApplyOptions
     /// gitgate baseline records as `baselined` in gitgate.history.
-    var action: DeploymentAction = .recorded
+    package var action: DeploymentAction = .recorded
 
     public init(inspection: Inspection, configuration: Configuration, target: Target, options: ApplyOptions = ApplyOptions()) {
         self.inspection = inspection

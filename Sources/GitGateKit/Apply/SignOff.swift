@@ -1,5 +1,12 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// Who changes a database, from where: stored with every apply, record, baseline and rollback in
 /// gitgate's ledger (migrations/003_signoff.sql), so the deployment history and the merge
@@ -24,7 +31,7 @@ public struct SignOff: Sendable, Equatable {
     }
 
     /// The person running gitgate in the repository at `root`, now.
-    static func current(root: String, inspection: Inspection, environment: [String: String]) -> SignOff {
+    package static func current(root: String, inspection: Inspection, environment: [String: String]) -> SignOff {
         let config = (try? Inspector.openRepository(at: root)).flatMap { try? $0.config() }
         return SignOff(gitUserName: environment["GIT_AUTHOR_NAME"]?.nonEmpty ?? config?.string("user.name")?.nonEmpty,
                        gitUserEmail: environment["GIT_AUTHOR_EMAIL"]?.nonEmpty ?? config?.string("user.email")?.nonEmpty,

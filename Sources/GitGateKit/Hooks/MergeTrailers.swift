@@ -1,17 +1,24 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `Gitgate-Verified:` trailers on a merge into main (squash merges too): what the gate verified,
 /// per gated target, and who applied it. pre-merge-commit or pre-commit computes them while it
 /// checks (the ledger's sign-off comes in the check's one round trip) and keeps them in the
 /// verified-merge record; prepare-commit-msg adds them to the message with `git interpret-trailers`.
 /// The databases are never asked twice, and a merge that brings no migrations gets none.
-enum MergeTrailers {
-    static let key = "Gitgate-Verified"
+package enum MergeTrailers {
+    package static let key = "Gitgate-Verified"
 
     /// One value per gated target: `production 001,002 (applied by Ada <ada@example.com> 2026-12-02T07:30:12Z)`;
     /// several sign-offs: `production 001,002 (001 applied by …; 002 recorded by …)`.
-    static func values(_ report: StatusReport) -> [String] {
+    package static func values(_ report: StatusReport) -> [String] {
         let migrations = report.inspection.migrations
         guard !migrations.isEmpty, report.verdict.decision == .ready else { return [] }
         var values: [String] = []
@@ -46,7 +53,7 @@ enum MergeTrailers {
     /// prepare-commit-msg `FILE [SOURCE [SHA]]`: adds the trailers a pass of the gate recorded for
     /// exactly this merge (main's tip, the index that becomes the commit, the gated targets).
     /// Never refuses: a merge without trailers is still a merge the gate allowed.
-    static func prepare(arguments: [String], directory: String, environment: [String: String]) -> HookRunner.Outcome {
+    package static func prepare(arguments: [String], directory: String, environment: [String: String]) -> HookRunner.Outcome {
         guard let file = arguments.first?.nonEmpty,
               let repository = try? Inspector.openRepository(at: directory),
               let head = try? repository.head(),

@@ -1,5 +1,12 @@
 import Foundation
 import SQL
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// The checklist's production test without leaving gitgate: for each table the branch creates,
 /// whether it exists on the target, its columns and indexes as the catalog has them, and its rows.
@@ -35,10 +42,10 @@ public struct TableVerification: Sendable {
     public var rows: String? { rowCount?.description }
 
     /// Counting stops here; past it the catalog's estimate is given, said as such.
-    static let countLimit = 100_000
+    package static let countLimit = 100_000
 
     /// Tables the migrations create (CREATE TABLE, in order, each once).
-    static func tables(in migrations: [Migration]) -> [QualifiedName] {
+    package static func tables(in migrations: [Migration]) -> [QualifiedName] {
         var seen: [QualifiedName] = []
         for migration in migrations {
             guard let sql = migration.sql, let script = try? SQLScript.parse(sql) else { continue }
@@ -55,7 +62,7 @@ public struct TableVerification: Sendable {
     /// table's rows in a read of its own, bounded by `limit` and the target's statement timeout,
     /// so a slow or locked table costs its own count only. A table the catalog already estimates
     /// past the limit is not scanned at all.
-    static func verify(_ tables: [QualifiedName], session: TargetSession, limit: Int = countLimit) -> [TableVerification] {
+    package static func verify(_ tables: [QualifiedName], session: TargetSession, limit: Int = countLimit) -> [TableVerification] {
         guard !tables.isEmpty else { return [] }
         let names = tables.map { sqlLiteral(Expectations.quoted($0)) }.joined(separator: ", ")
         let facts = try? session.rows("""
