@@ -34,6 +34,7 @@ struct Gitgate: ParsableCommand {
             Plan.self,
             Rollback.self,
             Log.self,
+            Steps.self,
             Record.self,
             BaselineCommand.self,
             Close.self,

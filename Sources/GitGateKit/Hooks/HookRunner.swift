@@ -291,7 +291,7 @@ public struct HookRunner {
     private func afterTheFactOutcome() -> Outcome {
         guard let repository = try? Inspector.openRepository(at: directory) else { return .allow }
         var lines = noticeMainMoved(repository)
-        if hook == "post-merge" { lines += closeHints(repository) }
+        if hook == "post-merge" { lines += closeHints(repository) + afterMergeSteps(repository) }
         return Outcome(status: 0, message: lines.joined(separator: "\n"))
     }
 
@@ -395,6 +395,14 @@ public struct HookRunner {
             lines.append("gitgate: \(branch) is merged into \(main). When you are done with its worktree (\(worktree.path)), clean up with: gitgate close \(branch)")
         }
         return lines
+    }
+
+    /// After a merge into main: the after-merge steps of main's `.gitgate`, as reminders.
+    private func afterMergeSteps(_ repository: Repository) -> [String] {
+        if arguments.first == "1" || environment["PRE_COMMIT_IS_SQUASH_MERGE"] == "1" { return [] }
+        guard let head = try? repository.head(), let configuration = try? GateRun.configuration(repository, commits: [head]),
+              (try? repository.currentBranch()) == GateRun.mainBranch(configuration, repository) else { return [] }
+        return configuration.steps.filter { $0.when == .afterMerge }.map { "gitgate: after the merge, \($0.afterMergeReminder)" }
     }
 
     // MARK: Messages

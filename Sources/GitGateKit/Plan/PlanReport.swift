@@ -108,6 +108,12 @@ public enum PlanReport {
             lines.append(style.bold("Tables on \(target)"))
             lines += plan.tables.flatMap { tableLines($0).enumerated().map { ($0.offset == 0 ? "  " : "    ") + $0.element } }
         }
+        let before = plan.steps.filter { $0.when == .beforeMerge }
+        if !before.isEmpty {
+            lines.append("")
+            lines.append(style.bold("Project steps before the merge") + " (gitgate steps --run)")
+            lines += before.map { "  \($0.name): \($0.run)  (expect \($0.expect.rawValue))" }
+        }
         lines.append("")
         lines.append(style.bold("After the merge"))
         lines += plan.afterMerge.map { "  - \($0)" }
@@ -226,6 +232,15 @@ public enum PlanReport {
             lines.append("</details>")
             lines.append("")
         }
+        let beforeMerge = plan.steps.filter { $0.when == .beforeMerge }
+        if !beforeMerge.isEmpty {
+            lines.append("<details><summary>Project steps before the merge (gitgate steps --run)</summary>")
+            lines.append("")
+            lines += beforeMerge.map { "- `\($0.name)`: `\(escape($0.run))` (expect \($0.expect.rawValue))" }
+            lines.append("")
+            lines.append("</details>")
+            lines.append("")
+        }
         lines.append("<details><summary>After the merge</summary>")
         lines.append("")
         lines += plan.afterMerge.map { "- \(escape($0))" }
@@ -260,6 +275,15 @@ public enum PlanReport {
         package var rollback: JSONRollbackPlan
         package var tables: [JSONTable]
         package var afterMerge: [String]
+        package var steps: [JSONStep]
+    }
+
+    private struct JSONStep: Encodable {
+        package var name: String
+        package var run: String
+        package var when: ProjectStep.When
+        package var expect: ProjectStep.Expect
+        package var timeoutMs: Int
     }
 
     private struct JSONTable: Encodable {
@@ -347,7 +371,8 @@ public enum PlanReport {
             rollback: .init(target: plan.rollbackTarget, command: plan.rollbackCommand, error: plan.rollbackTargetError,
                             migrations: plan.rollbacks.map { jsonRollback($0.rollback, appliedAt: $0.appliedAt, rows: $0.rows) }),
             tables: plan.tables.map { .init(table: $0.table, exists: $0.exists, columns: $0.columns, indexes: $0.indexes, rows: $0.rows) },
-            afterMerge: plan.afterMerge)
+            afterMerge: plan.afterMerge,
+            steps: plan.steps.map { .init(name: $0.name, run: $0.run, when: $0.when, expect: $0.expect, timeoutMs: $0.timeoutMs) })
         return encode(object)
     }
 
