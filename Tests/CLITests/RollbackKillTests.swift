@@ -57,5 +57,14 @@ struct RollbackKillTests {
         #expect(try column("SELECT to_regclass('public.orders') IS NULL") == ["t"])
         #expect(try column("SELECT count(*) FROM gitgate.migrations") == ["0"])
         #expect(try column("SELECT action FROM gitgate.history ORDER BY id") == ["applied", "rolled-back"])
+
+        // gitgate log as a user runs it: both events, signed; absent values are null; bad input is one line.
+        let log = try gated.gitgate(["log", "--format", "json"], in: gated.worktree)
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(log.stdout.components(separatedBy: "\"gitUserName\" : \"\(TestRepository.identity.name)\"").count == 3, "\(log.stdout)")
+        #expect(log.stdout.contains("\"reason\" : null") && log.stdout.contains("\"action\" : \"rolled-back\""), "\(log.stdout)")
+        let unknown = try gated.gitgate(["log", "--target", "nope"], in: gated.worktree)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr == "gitgate: unknown target 'nope': configured targets: production\n")
     }
 }
