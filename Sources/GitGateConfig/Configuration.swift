@@ -48,6 +48,8 @@ public struct Configuration: Sendable {
     /// `gitgate.codePaths` globs (repeatable): the source files the expand/contract check searches
     /// for what a migration drops or renames; empty: files with a usual source extension.
     public var codePaths: [String] = []
+    /// `[gitgate "step.NAME"]`: the project's own checklist commands, in the file's order.
+    public var steps: [ProjectStep] = []
     /// `[gitgate "lint"]` and `[gitgate "lint.severity"]`: which review rules run, and how.
     public var lint = LintSettings()
 
@@ -253,6 +255,11 @@ extension Configuration {
                 guard topLevelKeys[parts[1]] != nil else {
                     throw unknownKey(entry.name, in: origin(entry.name), known: Array(topLevelKeys.values))
                 }
+            } else if parts.count >= 4, parts[1] == "step" {
+                guard ProjectStep.keys[parts[parts.count - 1]] != nil else {
+                    let step = parts[2..<(parts.count - 1)].joined(separator: ".")
+                    throw unknownKey(entry.name, in: origin(entry.name), known: Array(ProjectStep.keys.values).map { "gitgate.step.\(step).\($0)" })
+                }
             } else if parts.count >= 3, let section = LintSection(parts) {
                 try section.validate(entry.name, origin: origin(entry.name))
             } else if parts.count >= 3 {
@@ -300,6 +307,7 @@ extension Configuration {
         configuration.codePaths = policy?.strings("gitgate.codepaths").compactMap(\.nonEmpty) ?? []
         if let policy, let rows = try integer(policy, "gitgate.largetablerows", origin: origin) { configuration.largeTableRows = rows }
         if let policy { configuration.lint = try lintSettings(policy, shown: shown) }
+        if let policy { configuration.steps = try ProjectStep.load(policy, shown: shown) }
 
         // The migrations folder: configured, else the first usual folder that exists.
         if let folder = policy?.string("gitgate.migrations")?.nonEmpty {

@@ -100,22 +100,32 @@ public final class Demo: @unchecked Sendable {
         guard merge != 0 else { throw Failure(description: "the merge went through while production lacked the migrations") }
         _ = try? shell("git", ["merge", "--abort"], in: repo, show: false)
 
-        step("4. Apply them to production (a plan, then each migration in its own transaction, recorded):")
+        step("4. The deployment plan: each migration, how apply and rollback would run, the tables, what follows the merge:")
+        try expect(command(["plan"], in: worktree), 1, "plan before apply should say BLOCKED")
+
+        step("5. Apply them to production (each migration in its own transaction, recorded and signed):")
         try expect(command(["apply", "--target", "production", "--yes"], in: worktree), 0, "apply")
 
-        step("5. Check again:")
+        step("6. Check again:")
         try expect(command(["status"], in: worktree), 0, "status after apply should say READY TO MERGE")
 
-        step("6. The merge goes through:")
+        step("7. If it had to be undone: the rollback plan, newest first (--dry-run changes nothing):")
+        try expect(command(["rollback", "--target", "production", "--dry-run"], in: worktree), 0, "rollback --dry-run")
+
+        step("8. Who deployed what, from the ledger:")
+        try expect(command(["log"], in: worktree), 0, "log")
+
+        step("9. The merge goes through, and its commit says what was verified:")
         let merged = try shell("git", ["merge", "--no-ff", "-m", "Merge \(branch)", branch], in: repo, show: true)
         guard merged == 0 else { throw Failure(description: "the merge was refused although production has the migrations") }
+        _ = try shell("git", ["log", "-1", "--format=%(trailers)"], in: repo, show: true)
 
-        step("7. Close the worktree and delete the branch, safely:")
+        step("10. Close the worktree and delete the branch, safely:")
         try expect(command(["close", branch, "--yes"], in: repo), 0, "close")
         guard !FileManager.default.fileExists(atPath: worktree) else { throw Failure(description: "close left \(worktree) behind") }
 
         say("")
-        say(style.green(style.bold("Demo complete")) + ": BLOCKED, applied, READY TO MERGE, merged, closed.")
+        say(style.green(style.bold("Demo complete")) + ": BLOCKED, planned, applied, READY TO MERGE, rollback planned, merged with its trailers, closed.")
         if keep {
             say("""
 

@@ -162,7 +162,9 @@ public struct TargetChecker: Sendable {
             if !missingStructure.isEmpty { return TargetStatus(.objectsMissing, describe(missingStructure), evidence: evidence) }
             let verified = structural.isEmpty ? "" : ", \(structural.count) catalog fact\(structural.count == 1 ? "" : "s") verified"
             let checksum = entry.checksum == .matches ? ", checksum matches" : ""
-            return TargetStatus(.applied, entry.detail + checksum + verified, evidence: evidence)
+            var status = TargetStatus(.applied, entry.detail + checksum + verified, evidence: evidence)
+            status.signOff = entry.signOff
+            return status
         }
         let notRecorded = ledger == .none ? "no ledger is configured" : (ledgerNote ?? "not in the ledger")
         if !missingAll.isEmpty { return TargetStatus(.pending, "\(notRecorded); \(describe(missingAll))", evidence: evidence) }

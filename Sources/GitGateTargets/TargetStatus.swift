@@ -29,6 +29,11 @@ public struct TargetStatus: Sendable, Hashable, Codable {
     public var evidence: [StatementEvidence]
     /// Why it is pending; nil in every other state.
     @Nullable public var cause: PendingCause?
+    /// Applied, in gitgate's ledger: who applied or recorded it, and when (the merge trailers).
+    /// Not part of the JSON contract.
+    public var signOff: LedgerSignOff?
+
+    package enum CodingKeys: String, CodingKey { case state, detail, evidence, cause }
 
     public init(_ state: MigrationState, _ detail: String, evidence: [StatementEvidence] = [], cause: PendingCause? = nil) {
         self.state = state

@@ -39,6 +39,8 @@ struct Gitgate: ParsableCommand {
             Apply.self,
             Plan.self,
             Rollback.self,
+            Log.self,
+            Steps.self,
             Record.self,
             BaselineCommand.self,
             Close.self,

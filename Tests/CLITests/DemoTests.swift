@@ -20,6 +20,14 @@ import TestSupport
         #expect(ready.lowerBound < closed.lowerBound)
         #expect(text.contains("security_detections"))
         #expect(text.contains("job_analysis_tiers"))
+        // The plan before apply, the rollback plan after it, the log, and the merge's trailers.
+        let plan = try #require(text.range(of: "Rollback plan (newest first"))
+        let rollback = try #require(text.range(of: "Dry run: roll back on production"))
+        let trailers = try #require(text.range(of: "Gitgate-Verified: production 002,003 (applied by "))
+        #expect(refused.lowerBound < plan.lowerBound && plan.lowerBound < ready.lowerBound)
+        #expect(ready.lowerBound < rollback.lowerBound && rollback.lowerBound < trailers.lowerBound)
+        #expect(trailers.lowerBound < closed.lowerBound)
+        #expect(text.contains("2 entries, newest first"))
 
         // No folder and no server left behind: the cluster's own folder is gone, and no process names it.
         #expect(try demoFolders() == before)

@@ -96,7 +96,7 @@ struct HookInstallerTests {
         let (_, changes) = try HookSetup.uninstall(at: worktree)
         #expect(changes.filter { $0.action == .restored }.map(\.hook).sorted() == ["post-merge", "pre-push"])
         #expect(changes.filter { $0.action == .removed }.map(\.hook).sorted()
-                == ["post-checkout", "post-commit", "post-rewrite", "pre-commit", "pre-merge-commit", "reference-transaction"])
+                == ["post-checkout", "post-commit", "post-rewrite", "pre-commit", "pre-merge-commit", "prepare-commit-msg", "reference-transaction"])
         #expect(contents(hooks + "/pre-push") == original)
         #expect(try FileManager.default.attributesOfItem(atPath: hooks + "/pre-push")[.posixPermissions] as? Int == 0o700)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: hooks + "/post-merge") == "/usr/local/share/team-post-merge")

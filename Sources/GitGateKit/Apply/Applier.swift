@@ -198,8 +198,8 @@ public struct Applier: Sendable {
         // What another apply recorded while this one waited for the lock.
         let recorded = try LedgerWriter.recordedChecksums(session, versions: plan.toApply.map(\.migration.version))
 
-        let runner = MigrationRunner(session: session, osUser: currentOSUser(environment: options.environment),
-                                     gitCommit: inspection.head, gitBranch: inspection.branch,
+        let runner = MigrationRunner(session: session,
+                                     signOff: SignOff.current(root: configuration.root, inspection: inspection, environment: options.environment),
                                      searchPath: try LedgerSchema.searchPathAvoidingLedger(session))
         var steps: [ApplyResult.Step] = []
         var failure: ApplyFailure?

@@ -37,7 +37,8 @@ public enum Baseline {
             throw GitGateError(.refused, "\(inspection.base) has no migrations to baseline; nothing was recorded")
         }
         let target = try Applier.chooseTarget(name, in: configuration, command: "baseline")
-        let recorder = Recorder(inspection: inspection, configuration: configuration, target: target, options: options)
+        var recorder = Recorder(inspection: inspection, configuration: configuration, target: target, options: options)
+        recorder.action = .baselined
         return try recorder.record(inspection.migrations.map(\.version), unverified: unverified, reason: reason)
     }
 }

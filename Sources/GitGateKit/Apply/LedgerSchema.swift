@@ -33,6 +33,8 @@ public enum LedgerSchema {
                          sql: String(decoding: PackageResources._01_create_ledger_sql, as: UTF8.self)),
         LedgerSchemaStep(version: "002", name: "unverified_reason",
                          sql: String(decoding: PackageResources._02_unverified_reason_sql, as: UTF8.self)),
+        LedgerSchemaStep(version: "003", name: "signoff",
+                         sql: String(decoding: PackageResources._03_signoff_sql, as: UTF8.self)),
     ]
 
     /// What a database has of the ledger schema.

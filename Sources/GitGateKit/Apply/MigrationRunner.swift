@@ -19,9 +19,7 @@ import GitGateVerdict
 /// it. The ledger row is written only after the last statement succeeds.
 package struct MigrationRunner {
     package let session: TargetSession
-    package var osUser: String?
-    package var gitCommit: String?
-    package var gitBranch: String?
+    package var signOff: SignOff
     /// Set for every migration when the default path would reach the ledger's schema.
     package var searchPath: String?
 
@@ -57,8 +55,7 @@ package struct MigrationRunner {
             return .failure(failure(error, migration: migration, line: line,
                                     consequence: "rolled back: nothing of it was applied and nothing was recorded"))
         }
-        let row = LedgerRow(migration: migration, osUser: osUser, gitCommit: gitCommit, gitBranch: gitBranch,
-                            durationMs: ms, how: .applied)
+        let row = LedgerRow(migration: migration, signOff: signOff, durationMs: ms, how: .applied)
         return try record(row, "RESET ROLE; \(row.insert); COMMIT", ms: ms, transactional: true)
     }
 
@@ -107,8 +104,7 @@ package struct MigrationRunner {
                                          consequence: "that transaction was rolled back and nothing was recorded; end it with COMMIT",
                                          invalidIndexes: [], connectionLost: false))
         }
-        let row = LedgerRow(migration: migration, osUser: osUser, gitCommit: gitCommit, gitBranch: gitBranch,
-                            durationMs: ms, how: .applied)
+        let row = LedgerRow(migration: migration, signOff: signOff, durationMs: ms, how: .applied)
         // One query: an implicit transaction, so the row is all there or not at all.
         return try record(row, "RESET ALL; RESET ROLE; \(row.insert)", ms: ms, transactional: false)
     }

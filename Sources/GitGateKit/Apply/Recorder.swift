@@ -15,6 +15,8 @@ public struct Recorder: Sendable {
     public let configuration: Configuration
     public let target: Target
     public var options: ApplyOptions
+    /// gitgate baseline records as `baselined` in gitgate.history.
+    package var action: DeploymentAction = .recorded
 
     public init(inspection: Inspection, configuration: Configuration, target: Target, options: ApplyOptions = ApplyOptions()) {
         self.inspection = inspection
@@ -102,10 +104,10 @@ public struct Recorder: Sendable {
         defer { ApplyLock.release(session) }
         let created = try LedgerSchema.upgrade(session, steps: options.ledgerSchema)
         let already = try LedgerWriter.recordedChecksums(session, versions: toRecord.map(\.migration.version))
-        let osUser = currentOSUser(environment: options.environment)
+        let signOff = SignOff.current(root: configuration.root, inspection: inspection, environment: options.environment)
         let inserts = toRecord.filter { already[$0.migration.version] == nil }.map {
-            LedgerRow(migration: $0.migration, osUser: osUser, gitCommit: inspection.head, gitBranch: inspection.branch,
-                      durationMs: nil, how: .recorded, unverifiedReason: $0.unverifiedReason).insert
+            LedgerRow(migration: $0.migration, signOff: signOff, durationMs: nil, how: .recorded, action: action,
+                      unverifiedReason: $0.unverifiedReason).insert
         }
         if !inserts.isEmpty {
             // One implicit transaction: every row or none.

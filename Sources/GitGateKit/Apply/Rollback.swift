@@ -178,8 +178,11 @@ public struct Rollbacker: Sendable {
         let session = try TargetSession(target, readOnly: false, environment: options.environment)
         try ApplyLock.acquire(session, wait: options.lockWait, waiting: waiting)
         defer { ApplyLock.release(session) }
+        // The history row a rollback keeps needs ledger step 003.
+        _ = try LedgerSchema.upgrade(session, steps: LedgerSchema.embedded)
         let runner = RollbackRunner(session: session, searchPath: try LedgerSchema.searchPathAvoidingLedger(session),
-                                    allowDataLoss: options.allowDataLoss)
+                                    allowDataLoss: options.allowDataLoss,
+                                    signOff: SignOff.current(root: configuration.root, inspection: inspection, environment: options.environment))
         var steps: [RollbackResult.Step] = []
         var failure: ApplyFailure?
         for item in plan.items {

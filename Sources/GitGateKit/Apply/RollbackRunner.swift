@@ -7,7 +7,8 @@ import GitGateReview
 import GitGateTargets
 import GitGateVerdict
 
-/// Runs one migration's rollback on a session that holds the apply lock, and removes its ledger row.
+/// Runs one migration's rollback on a session that holds the apply lock, and removes its ledger
+/// row, keeping a row in gitgate.history that says who rolled it back.
 ///
 /// In a transaction: `BEGIN; SET LOCAL` the apply timeouts, the down SQL, the DELETE of the ledger
 /// row, `COMMIT`: database and ledger change together or not at all (a killed gitgate makes the
@@ -17,15 +18,12 @@ package struct RollbackRunner {
     package let session: TargetSession
     package var searchPath: String?
     package var allowDataLoss: Bool
+    package var signOff: SignOff
 
     private var target: Target { session.target }
     private var connection: Connection { session.connection }
 
 
-
-    private func deleteRow(_ migration: Migration) -> String {
-        "DELETE FROM gitgate.migrations WHERE version = \(sqlLiteral(migration.version)) AND checksum = \(sqlLiteral(migration.checksum)) RETURNING version"
-    }
 
     /// The milliseconds it took; nil when the ledger no longer had it (nothing was run).
     package func run(_ rollback: MigrationRollback) throws -> Result<Int?, ApplyFailure> {
@@ -92,7 +90,8 @@ package struct RollbackRunner {
     /// Removes the ledger row (in the open transaction when `commit`); it must be exactly the one applied.
     private func finish(_ rollback: MigrationRollback, started: ContinuousClock.Instant, commit: Bool) throws -> Result<Int?, ApplyFailure> {
         let ms = milliseconds(since: started)
-        let sql = commit ? "RESET ROLE; \(deleteRow(rollback.migration))" : "RESET ALL; RESET ROLE; \(deleteRow(rollback.migration))"
+        let remove = LedgerRow.rollback(rollback.migration, signOff: signOff, durationMs: ms)
+        let sql = commit ? "RESET ROLE; \(remove)" : "RESET ALL; RESET ROLE; \(remove)"
         let outcome: (results: [QueryResult], error: PostgresError?)
         do {
             outcome = try connection.batchUntilError(sql, timeout: .milliseconds(target.statementTimeoutMs + 60_000))

@@ -123,6 +123,7 @@ public struct CloseSession {
 
         if summary.entries.contains(where: { $0.action != .kept }) {
             summary.reminders = closer.configuration.reminders
+                + closer.configuration.steps.filter { $0.when == .afterMerge }.map(\.afterMergeReminder)
             summary.nextSteps = closer.postMergeSteps()
                 + summary.entries.filter { $0.action != .kept }.flatMap(\.candidate.afterwards)
         }

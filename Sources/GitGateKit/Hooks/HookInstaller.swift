@@ -22,10 +22,12 @@ public enum Hook: String, CaseIterable, Sendable {
     case referenceTransaction = "reference-transaction"
     /// Server side: a self-hosted bare repository that people push to.
     case preReceive = "pre-receive"
+    /// Adds the Gitgate-Verified trailers to a merge into main the gate has just verified; never refuses.
+    case prepareCommitMsg = "prepare-commit-msg"
 
     /// The hooks `gitgate install` puts in a repository with worktrees, without options.
     public static let standard: [Hook] = [.preMergeCommit, .preCommit, .prePush, .referenceTransaction,
-                                          .postMerge, .postCommit, .postCheckout, .postRewrite]
+                                          .postMerge, .postCommit, .postCheckout, .postRewrite, .prepareCommitMsg]
     /// The hooks `gitgate install` puts in a bare repository.
     public static let server: [Hook] = [.preReceive]
 
@@ -40,6 +42,7 @@ public enum Hook: String, CaseIterable, Sendable {
         case .postRewrite: return PackageResources.post_rewrite
         case .referenceTransaction: return PackageResources.reference_transaction
         case .preReceive: return PackageResources.pre_receive
+        case .prepareCommitMsg: return PackageResources.prepare_commit_msg
         }
     }
 }

@@ -25,7 +25,7 @@ public struct HookRunner {
 
     /// The hooks `gitgate hook` knows.
     public static let names = ["pre-merge-commit", "pre-commit", "reference-transaction", "pre-push", "pre-receive",
-                               "post-merge", "post-commit", "post-checkout", "post-rewrite"]
+                               "post-merge", "post-commit", "post-checkout", "post-rewrite", "prepare-commit-msg"]
     /// The hooks that come after the fact: they never refuse, they notice main moving around the gate.
     package static let afterTheFact: Set<String> = ["post-merge", "post-commit", "post-checkout", "post-rewrite"]
     /// The hooks git feeds on stdin.
@@ -53,6 +53,9 @@ public struct HookRunner {
             return Outcome(status: ExitStatus.usage, message: "gitgate: unknown hook '\(hook)'; gitgate hook takes \(HookRunner.names.joined(separator: ", "))")
         }
         if HookRunner.afterTheFact.contains(hook) { return afterTheFactOutcome() }
+        if hook == "prepare-commit-msg" {
+            return MergeTrailers.prepare(arguments: arguments, directory: directory, environment: environment)
+        }
         // Only the prepared state can still refuse; committed and aborted have nothing to check.
         if hook == "reference-transaction", arguments.first != "prepared" { return .allow }
 
@@ -105,7 +108,7 @@ public struct HookRunner {
         }
         if results.allSatisfy({ $0.report.verdict.decision == .ready }) {
             if let record = plan.record, results.contains(where: { !$0.report.checks.isEmpty }) {
-                remember(record, plan: plan)
+                remember(record, plan: plan, trailers: results.flatMap { MergeTrailers.values($0.report) })
             }
             return Outcome(status: 0, message: results.map { allowed($0.update, $0.report) }.joined(separator: "\n"))
         }
@@ -190,14 +193,15 @@ public struct HookRunner {
 
     /// Writes down a pass of pre-merge-commit or pre-commit for the reference-transaction hook of
     /// the same command. Best effort: without the record, that hook simply checks again.
-    private func remember(_ record: (base: ObjectID, tree: () throws -> ObjectID), plan: Plan) {
+    private func remember(_ record: (base: ObjectID, tree: () throws -> ObjectID), plan: Plan, trailers: [String]) {
         let verification = VerificationRecord(repository: plan.repository)
         guard let tree = try? record.tree() else { verification.remove(); return }
         let main = GateRun.mainBranch(plan.configuration, plan.repository)
         try? verification.write(VerifiedResult(
             ref: "refs/heads/" + main, base: record.base.hex, tree: tree.hex, verdict: .ready,
             checkedAt: Date().timeIntervalSince1970,
-            targets: VerificationRecord.fingerprint(plan.configuration, environment: environment), hook: hook))
+            targets: VerificationRecord.fingerprint(plan.configuration, environment: environment), hook: hook,
+            trailers: trailers))
     }
 
     /// reference-transaction and pre-receive: lines `<old> <new> <ref>`.
@@ -289,7 +293,7 @@ public struct HookRunner {
     private func afterTheFactOutcome() -> Outcome {
         guard let repository = try? Inspector.openRepository(at: directory) else { return .allow }
         var lines = noticeMainMoved(repository)
-        if hook == "post-merge" { lines += closeHints(repository) }
+        if hook == "post-merge" { lines += closeHints(repository) + afterMergeSteps(repository) }
         return Outcome(status: 0, message: lines.joined(separator: "\n"))
     }
 
@@ -393,6 +397,14 @@ public struct HookRunner {
             lines.append("gitgate: \(branch) is merged into \(main). When you are done with its worktree (\(worktree.path)), clean up with: gitgate close \(branch)")
         }
         return lines
+    }
+
+    /// After a merge into main: the after-merge steps of main's `.gitgate`, as reminders.
+    private func afterMergeSteps(_ repository: Repository) -> [String] {
+        if arguments.first == "1" || environment["PRE_COMMIT_IS_SQUASH_MERGE"] == "1" { return [] }
+        guard let head = try? repository.head(), let configuration = try? GateRun.configuration(repository, commits: [head]),
+              (try? repository.currentBranch()) == GateRun.mainBranch(configuration, repository) else { return [] }
+        return configuration.steps.filter { $0.when == .afterMerge }.map { "gitgate: after the merge, \($0.afterMergeReminder)" }
     }
 
     // MARK: Messages

@@ -66,6 +66,9 @@ package struct VerifiedResult: Codable, Equatable {
     /// `VerificationRecord.fingerprint` of the gated targets it was checked against.
     package var targets: String
     package var hook: String
+    /// `Gitgate-Verified` values for the merge commit's message (prepare-commit-msg adds them);
+    /// nil or empty when the update brings no migrations.
+    package var trailers: [String]? = nil
 }
 
 /// `gitgate/verified`: the last `VerifiedResult`. Trusted only for the same ref, base, tree and
@@ -95,9 +98,16 @@ package struct VerificationRecord {
     /// stale, from the future, or for another ref, base, tree or set of targets). Either way the
     /// record is used up.
     package func take(ref: String, base: ObjectID, tree: ObjectID, targets: String, now: Date = Date()) -> VerifiedResult? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        remove()
-        guard let record = try? JSONDecoder().decode(VerifiedResult.self, from: data) else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        defer { remove() }
+        return peek(ref: ref, base: base, tree: tree, targets: targets, now: now)
+    }
+
+    /// The same test as `take`, leaving the record for the reference-transaction hook that follows
+    /// (prepare-commit-msg reads the merge's trailers from it).
+    package func peek(ref: String, base: ObjectID, tree: ObjectID, targets: String, now: Date = Date()) -> VerifiedResult? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let record = try? JSONDecoder().decode(VerifiedResult.self, from: data) else { return nil }
         let age = now.timeIntervalSince1970 - record.checkedAt
         guard record.verdict == .ready, record.ref == ref, record.base == base.hex, record.tree == tree.hex,
               record.targets == targets, age >= 0, age <= VerificationRecord.lifetime else { return nil }

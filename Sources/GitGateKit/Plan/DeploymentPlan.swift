@@ -57,8 +57,10 @@ public struct DeploymentPlan: Sendable {
     public var rollbackCommand: String?
     /// Each table the branch creates, as the rollback target's catalog has it (the checklist's `\\dt` and count).
     public var tables: [TableVerification]
-    /// After the merge: close, then the reminders from `.gitgate`.
+    /// After the merge: close, then the reminders and after-merge steps from `.gitgate`.
     public var afterMerge: [String]
+    /// The project's steps from main's `.gitgate` (`gitgate steps --run` runs the before-merge ones).
+    public var steps: [ProjectStep] = []
 
     /// READY TO MERGE, BLOCKED or COULD NOT CHECK, with the first reason.
     public var summary: String {
@@ -150,12 +152,13 @@ public struct DeploymentPlan: Sendable {
             afterMerge.append("gitgate close \(inspection.branch): remove the worktree and the branch once merged")
         }
         afterMerge += configuration.reminders
+        afterMerge += configuration.steps.filter { $0.when == .afterMerge }.map(\.afterMergeReminder)
         return DeploymentPlan(branch: inspection.branch, base: inspection.base, head: inspection.head,
                               mergeBase: inspection.mergeBase, verdict: report.verdict, targets: infos, entries: entries,
                               rollbackTarget: rollbackTarget?.name, rollbackTargetError: rollbackError,
                               rollbacks: rollbacks,
                               rollbackCommand: rollbackTarget.map { LedgerCommands(configuration).rollback(target: $0.name) },
-                              tables: tables, afterMerge: afterMerge)
+                              tables: tables, afterMerge: afterMerge, steps: configuration.steps)
     }
 }
 

@@ -111,6 +111,12 @@ public enum PlanReport {
             lines.append(style.bold("Tables on \(target)"))
             lines += plan.tables.flatMap { tableLines($0).enumerated().map { ($0.offset == 0 ? "  " : "    ") + $0.element } }
         }
+        let before = plan.steps.filter { $0.when == .beforeMerge }
+        if !before.isEmpty {
+            lines.append("")
+            lines.append(style.bold("Project steps before the merge") + " (gitgate steps --run)")
+            lines += before.map { "  \($0.name): \($0.run)  (expect \($0.expect.rawValue))" }
+        }
         lines.append("")
         lines.append(style.bold("After the merge"))
         lines += plan.afterMerge.map { "  - \($0)" }
@@ -119,6 +125,17 @@ public enum PlanReport {
             lines.append(style.bold(plan.verdict.decision == .ready ? "Notes" : "Every reason"))
             lines += plan.verdict.reasons.map { "  - \($0)" }
             lines += plan.verdict.notes.map { "  note: \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `gitgate status --verbose`: each new table on each target that answered.
+    public static func tablesText(_ targets: [TableVerification.OnTarget], style: Style) -> String {
+        var lines: [String] = []
+        for target in targets {
+            lines.append(style.bold("Tables on \(target.target)"))
+            if let error = target.error { lines.append("  " + style.red("not read: \(error)")); continue }
+            lines += target.tables.flatMap { tableLines($0).enumerated().map { ($0.offset == 0 ? "  " : "    ") + $0.element } }
         }
         return lines.joined(separator: "\n")
     }
@@ -219,6 +236,15 @@ public enum PlanReport {
             lines.append("</details>")
             lines.append("")
         }
+        let beforeMerge = plan.steps.filter { $0.when == .beforeMerge }
+        if !beforeMerge.isEmpty {
+            lines.append("<details><summary>Project steps before the merge (gitgate steps --run)</summary>")
+            lines.append("")
+            lines += beforeMerge.map { "- `\($0.name)`: `\(escape($0.run))` (expect \($0.expect.rawValue))" }
+            lines.append("")
+            lines.append("</details>")
+            lines.append("")
+        }
         lines.append("<details><summary>After the merge</summary>")
         lines.append("")
         lines += plan.afterMerge.map { "- \(escape($0))" }
@@ -253,6 +279,15 @@ public enum PlanReport {
         package var rollback: JSONRollbackPlan
         package var tables: [JSONTable]
         package var afterMerge: [String]
+        package var steps: [JSONStep]
+    }
+
+    private struct JSONStep: Encodable {
+        package var name: String
+        package var run: String
+        package var when: ProjectStep.When
+        package var expect: ProjectStep.Expect
+        package var timeoutMs: Int
     }
 
     private struct JSONTable: Encodable {
@@ -340,7 +375,8 @@ public enum PlanReport {
             rollback: .init(target: plan.rollbackTarget, command: plan.rollbackCommand, error: plan.rollbackTargetError,
                             migrations: plan.rollbacks.map { jsonRollback($0.rollback, appliedAt: $0.appliedAt, rows: $0.rows) }),
             tables: plan.tables.map { .init(table: $0.table, exists: $0.exists, columns: $0.columns, indexes: $0.indexes, rows: $0.rows) },
-            afterMerge: plan.afterMerge)
+            afterMerge: plan.afterMerge,
+            steps: plan.steps.map { .init(name: $0.name, run: $0.run, when: $0.when, expect: $0.expect, timeoutMs: $0.timeoutMs) })
         return encode(object)
     }
 

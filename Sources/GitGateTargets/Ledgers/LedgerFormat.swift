@@ -19,6 +19,8 @@ package struct LedgerEntry: Sendable, Equatable {
     /// Set when the ledger has a row that its tool does not count as applied (golang-migrate's
     /// `dirty`, a failed Flyway or prisma run, a rolled-back goose row): why. The migration is pending.
     package var notApplied: String?
+    /// gitgate's own ledger: who applied or recorded it, and when.
+    package var signOff: LedgerSignOff?
 
     package init(checksum: Checksum, detail: String, notApplied: String? = nil) {
         self.checksum = checksum

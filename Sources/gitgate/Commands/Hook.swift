@@ -8,14 +8,15 @@ struct HookCommand: ParsableCommand {
         abstract: "Run one of gitgate's git hooks (the installed hook scripts and hook managers call this).",
         discussion: """
         NAME is pre-merge-commit, pre-commit, reference-transaction, pre-push, pre-receive, \
-        post-merge, post-commit, post-checkout or post-rewrite; ARGS are the arguments git gave the \
+        post-merge, post-commit, post-checkout, post-rewrite or prepare-commit-msg; ARGS are the arguments git gave the \
         hook, and stdin is passed on as git wrote it. Each checks by itself whether the update touches \
         main (other updates exit 0 at once), finds the migrations it would bring into main, and checks \
         them against every gated target.
 
         Exit status: 0 allowed, 1 refused, 2 could not check (refused too: the gate fails closed), \
         64 unknown hook. The post-* hooks never refuse: they notice main moving around the gate (said \
-        and recorded in the skip log), and post-merge prints the gitgate close hint.
+        and recorded in the skip log), and post-merge prints the gitgate close hint. prepare-commit-msg never \
+        refuses: on a merge into main the gate has just verified, it adds the Gitgate-Verified trailers.
 
         GITGATE_SKIP="reason" lets one update through: announced, and recorded for gitgate status \
         and gitgate doctor. An empty reason is refused. On a server, pushers use \

@@ -14,7 +14,9 @@ struct Install: ParsableCommand {
         update-ref, commits. pre-merge-commit and pre-commit refuse merges and commits on main before \
         they are made (the database is asked once per merge), pre-push guards the remote's main, and \
         post-merge, post-commit, post-checkout and post-rewrite notice main moving around the gate \
-        (a tool that runs no hooks, core.hooksPath), say so and record it.
+        (a tool that runs no hooks, core.hooksPath), say so and record it. prepare-commit-msg adds \
+        Gitgate-Verified trailers to a merge into main (squash merges too) that the gate has just \
+        verified: each gated target, the migrations, who applied them and when.
 
         A hook that was already there is kept as <hook>.gitgate-chained, runs first, and its refusal \
         stands; gitgate uninstall puts it back. Running install again changes nothing. When husky, \

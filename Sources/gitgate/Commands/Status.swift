@@ -15,7 +15,9 @@ struct Status: ParsableCommand {
         the report still prints, and stderr gets one line saying why), 64 usage.
         --verbose lists, under each target, every statement of each migration and how the catalog proves it \
         (object exists, column type, constraint or index definition, comment text, enum label order, rows \
-        found by key) or why it cannot (data changes, DO blocks, …).
+        found by key) or why it cannot (data changes, DO blocks, …), then each table the branch creates as \
+        each target's catalog has it: exists, its columns and indexes, and its rows (counted up to 100000 \
+        within the statement timeout; past that the catalog's estimate, said as such).
         --format json prints one object (the stable contract in the README); each target's entry has an \
         evidence array either way.
         """
@@ -36,7 +38,13 @@ struct Status: ParsableCommand {
         let report = try StatusService.report(at: location.path, branch: branch)
         switch format {
         case .json: Console.out(report.json())
-        case .text: Console.out(report.text(style: .forTerminal(), verbose: verbose))
+        case .text:
+            Console.out(report.text(style: .forTerminal(), verbose: verbose))
+            if verbose {
+                // The checklist's production test: each new table as the catalog has it, and its rows.
+                let tables = try TableVerification.verify(report, at: location.path)
+                if !tables.isEmpty { Console.out("\n" + PlanReport.tablesText(tables, style: .forTerminal())) }
+            }
         }
         report.sayWhyNotChecked()
         throw ExitCode(report.verdict.exitCode)

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import GitGateKit
+
+struct Steps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "steps",
+        abstract: "List the project's checklist steps from main's .gitgate; --run runs the before-merge ones here.",
+        discussion: """
+        Each [gitgate "step.NAME"] section of .gitgate as committed on main is a step: run = COMMAND (run with \
+        /bin/sh from the worktree's top), when = before-merge (default) or after-merge, expect = success \
+        (default: exit 0) or clean (exit 0 and leave the tree unchanged: the models and schema docs it \
+        generates are committed), timeout = DURATION (default 10m).
+
+        --run runs the before-merge steps in this worktree, in order, and reports each. A failed expect = clean \
+        step names the files it changed; a command that is missing, or still running at its timeout (its \
+        process group is stopped), is one gitgate: line. after-merge steps are printed by gitgate close and \
+        by the post-merge hook, like the reminders.
+
+        Exit status: 0 listed, or every step passed; 1 a step failed; 2 bad configuration; 64 usage.
+        """
+    )
+
+    @OptionGroup var location: LocationOptions
+
+    @Flag(name: .customLong("run"), help: "Run the before-merge steps in this worktree.")
+    var runSteps = false
+
+    func run() throws {
+        let configuration = try Inspector(at: location.path).configuration
+        let steps = configuration.steps
+        let style = Style.forTerminal()
+        guard !steps.isEmpty else {
+            Console.out("No steps: add [gitgate \"step.NAME\"] with run = COMMAND to .gitgate on main.")
+            return
+        }
+        guard runSteps else {
+            for step in steps {
+                Console.out("\(style.bold(step.name))  \(step.when.rawValue), expect \(step.expect.rawValue), timeout \(formatDuration(step.timeoutMs))")
+                Console.out("  \(step.run)")
+            }
+            return
+        }
+        var failed = false
+        for step in steps where step.when == .beforeMerge {
+            Console.out("\(style.bold(step.name)): \(step.run)")
+            let result = StepRunner.run(step, in: configuration.root)
+            if let problem = result.problem {
+                failed = true
+                if !result.output.isEmpty { Console.out(result.output.split(separator: "\n").map { "  | \($0)" }.joined(separator: "\n")) }
+                if case .changedFiles(let files) = result.outcome { Console.out(files.map { "  changed: \($0)" }.joined(separator: "\n")) }
+                Console.out("  " + style.red("✗ failed"))
+                Console.error("gitgate: \(problem)")
+            } else {
+                Console.out("  " + style.green("✓ passed"))
+            }
+        }
+        for step in steps where step.when == .afterMerge {
+            Console.out(style.dim("\(step.name): after the merge (not run now): \(step.run)"))
+        }
+        throw ExitCode(failed ? ExitStatus.blocked : ExitStatus.success)
+    }
+
+    private func formatDuration(_ ms: Int) -> String {
+        ms % 60_000 == 0 ? "\(ms / 60_000)m" : (ms % 1_000 == 0 ? "\(ms / 1_000)s" : "\(ms)ms")
+    }
+}
