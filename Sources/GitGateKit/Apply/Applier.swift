@@ -98,12 +98,12 @@ public struct Applier: Sendable {
         let check = TargetChecker(ledger: configuration.ledger, environment: options.environment)
             .check([target], migrations: inspection.migrations)
         guard let states = try check.first?.outcome.get() else {
-            throw GitGateError(.target, "target \(target.name): could not be checked; run gitgate doctor")
+            throw GitGateError(.target, "target \(target.shown): could not be checked; run gitgate doctor")
         }
         let session = try TargetSession(target, readOnly: true, environment: options.environment)
         let schema = try LedgerSchema.status(session, steps: options.ledgerSchema)
         if !schema.unknown.isEmpty {
-            refusals.append("target \(target.name): gitgate's ledger has schema version \(schema.unknown.joined(separator: ", ")), newer than this gitgate knows; upgrade gitgate")
+            refusals.append("target \(target.shown): gitgate's ledger has schema version \(schema.unknown.joined(separator: ", ")), newer than this gitgate knows; upgrade gitgate")
         }
 
         let pending = inspection.migrations.filter { states[$0.version]?.state == .pending }

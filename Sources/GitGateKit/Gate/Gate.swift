@@ -45,6 +45,11 @@ public enum Gate {
             }
         }
         for check in gated {
+            if let fleet = check.fleet {
+                fleetReasons(FleetSummary(check, fleet: fleet, migrations: inspection.migrations), migrations: inspection.migrations,
+                             commands: commands, reasons: &reasons, notes: &notes, couldNotCheck: &couldNotCheck)
+                continue
+            }
             switch check.outcome {
             case .failure(let error):
                 couldNotCheck = true

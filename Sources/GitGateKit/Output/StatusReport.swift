@@ -57,6 +57,74 @@ public struct StatusReport: Sendable {
         var gate: Bool
         var checked: Bool
         var error: String?
+        /// Every member of a fleet; null for one database.
+        var fleet: JSONFleet?
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(gate, forKey: .gate)
+            try container.encode(checked, forKey: .checked)
+            try container.encode(error, forKey: .error)
+            try container.encode(fleet, forKey: .fleet)
+        }
+
+        enum CodingKeys: String, CodingKey { case gate, checked, error, fleet }
+    }
+
+    private struct JSONFleet: Encodable {
+        var kind: String
+        var total: Int
+        var checked: Int
+        var upToDate: Int
+        var members: [JSONMember]
+    }
+
+    private struct JSONMember: Encodable {
+        var name: String
+        var checked: Bool
+        var error: String?
+        var migrations: [String: JSONMemberState]
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(checked, forKey: .checked)
+            try container.encode(error, forKey: .error)
+            try container.encode(migrations, forKey: .migrations)
+        }
+
+        enum CodingKeys: String, CodingKey { case name, checked, error, migrations }
+    }
+
+    /// A member's state of one migration, without the per-statement evidence (thousands of members).
+    private struct JSONMemberState: Encodable {
+        var state: MigrationState
+        var detail: String
+        var cause: PendingCause?
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(state, forKey: .state)
+            try container.encode(detail, forKey: .detail)
+            try container.encode(cause, forKey: .cause)
+        }
+
+        enum CodingKeys: String, CodingKey { case state, detail, cause }
+    }
+
+    private func jsonFleet(_ check: TargetCheck) -> JSONFleet? {
+        guard let fleet = check.fleet else { return nil }
+        let summary = FleetSummary(check, fleet: fleet, migrations: inspection.migrations)
+        return JSONFleet(kind: fleet.kind, total: fleet.total, checked: fleet.members.count, upToDate: summary.upToDate,
+                         members: fleet.members.map { member in
+                             switch member.outcome {
+                             case .success(let states):
+                                 return JSONMember(name: member.member, checked: true, error: nil,
+                                                   migrations: states.mapValues { JSONMemberState(state: $0.state, detail: $0.detail, cause: $0.cause) })
+                             case .failure(let error):
+                                 return JSONMember(name: member.member, checked: false, error: error.message, migrations: [:])
+                             }
+                         })
     }
 
     public func json() -> String {
@@ -76,8 +144,9 @@ public struct StatusReport: Sendable {
         var targets: [String: JSONTarget] = [:]
         for check in checks {
             switch check.outcome {
-            case .success: targets[check.target] = JSONTarget(gate: check.gate, checked: true, error: nil)
-            case .failure(let error): targets[check.target] = JSONTarget(gate: check.gate, checked: false, error: error.message)
+            case .success: targets[check.target] = JSONTarget(gate: check.gate, checked: true, error: nil, fleet: jsonFleet(check))
+            case .failure(let error):
+                targets[check.target] = JSONTarget(gate: check.gate, checked: false, error: error.message, fleet: jsonFleet(check))
             }
         }
         let status = JSONStatus(verdict: verdict.decision.rawValue, branch: inspection.branch, base: inspection.base,
@@ -114,7 +183,7 @@ public struct StatusReport: Sendable {
         for migration in shown {
             let source = migration.source == .committed ? "" : style.yellow(" [\(migration.source.rawValue)]")
             lines.append("  \(migration.path)\(source)")
-            for check in checks {
+            for check in checks where check.fleet == nil {
                 let gate = check.gate ? "" : " (not gated)"
                 if let status = check.states?[migration.version] {
                     let symbol = status.state.passes ? style.green("✓") : style.red("✗")
@@ -141,6 +210,11 @@ public struct StatusReport: Sendable {
             }
         }
         for check in checks {
+            if let fleet = check.fleet {
+                lines += FleetText.lines(FleetSummary(check, fleet: fleet, migrations: inspection.migrations),
+                                         migrations: inspection.migrations, style: style, verbose: verbose)
+                continue
+            }
             if case .failure(let error) = check.outcome {
                 lines.append("\(style.red("✗")) \(check.target): could not check: \(error.message)")
             }
@@ -155,7 +229,9 @@ public struct StatusReport: Sendable {
         lines.append("")
         switch verdict.decision {
         case .ready:
-            let gatedNames = checks.filter(\.gate).map(\.target)
+            let gatedNames = checks.filter(\.gate).map { check in
+                check.fleet.map { $0.isFiltered ? "the chosen members of \(check.target)" : "every \($0.kind) of \(check.target)" } ?? check.target
+            }
             let suffix = inspection.migrations.isEmpty ? (inspection.isMain ? "no migrations" : "no new migrations")
                 : (gatedNames.isEmpty ? "no target gates this merge" : "\(gatedNames.joined(separator: ", ").capitalizedFirst) is up to date")
             lines.append(style.green(style.bold(inspection.isMain ? "✓ UP TO DATE" : "✓ READY TO MERGE")) + " - " + suffix)
