@@ -48,7 +48,7 @@ public struct Applier: Sendable {
     }
 
     /// The worktree's inspection, its configuration and the chosen target: what apply and record start from.
-    static func context(at path: String, target name: String?, command: String) throws -> (Inspection, Configuration, Target) {
+    public static func context(at path: String, target name: String?, command: String) throws -> (Inspection, Configuration, Target) {
         let inspector = try Inspector(at: path)
         let inspection = try inspector.inspectWorktree()
         return (inspection, inspector.configuration, try chooseTarget(name, in: inspector.configuration, command: command))
