@@ -222,3 +222,38 @@ private func failures(_ fleet: FleetCheck) -> [String: String] {
         #expect(summary.groups.first?.members == [try #require(ConninfoLabel.hostAndDatabase(pooledTwo))])
     }
 }
+
+extension FleetCheckTests {
+    @Test("a fleet of schemas with a ledger kept in one named schema is refused: it cannot tell tenants apart")
+    func schemasNeedALedgerPerSchema() throws {
+        let database = try TestDatabase.make()
+        try admin(database).execute("CREATE SCHEMA tenant_a")
+        var target = Target(name: "tenants", connection: .conninfo(database))
+        target.fleet = Fleet(source: .schemas("SELECT 'tenant_a'"))
+        let check = try #require(TargetChecker(ledger: .gitgate).check([target], migrations: [widgets]).first)
+        guard case .failure(let error) = check.outcome else {
+            Issue.record("a schemas fleet on gitgate's ledger was checked: \(check.outcome)")
+            return
+        }
+        #expect(error.message.contains("cannot say which schema has a migration"), "\(error.message)")
+        #expect(error.exitCode == 2)
+    }
+
+    @Test("10,000 members: still one line of text, names capped per problem; JSON-ready summary counts all")
+    func tenThousandMembers() {
+        let members = (0..<10_000).map { index in
+            MemberCheck(member: String(format: "m%05d", index), outcome: .success(
+                ["002": index % 1_000 == 0 ? TargetStatus(.applied, "recorded") : TargetStatus(.pending, "not in the ledger")]))
+        }
+        let fleet = FleetCheck(kind: "database", members: members, total: members.count)
+        let check = TargetCheck(target: "production", gate: true, outcome: fleet.combined, fleet: fleet)
+        let summary = FleetSummary(check, fleet: fleet, migrations: [color])
+        let lines = FleetText.lines(summary, migrations: [color], style: Style(colors: false), verbose: false)
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("production (gated: every database must have each migration): 10/10,000 databases up to date; 9,990 lack 002_add_color: m00001, m00002, m00003 and 9,987 more") == true, "\(lines)")
+        #expect(check.states?["002"]?.state == .pending)
+        #expect(check.states?["002"]?.detail.contains("and 9,989 more databases") == true || check.states?["002"]?.detail.contains("and 9989 more databases") == true, "\(String(describing: check.states?["002"]?.detail))")
+        let verbose = FleetText.lines(summary, migrations: [color], style: Style(colors: false), verbose: true)
+        #expect(verbose.count == 1 + 1 + 9_990)
+    }
+}

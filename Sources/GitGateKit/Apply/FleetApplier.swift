@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate apply` on a fleet: each member with `Applier`'s guarantees (its own apply lock, a
 /// transaction per migration with its ledger row), at most `concurrency` at once. The first
@@ -132,8 +139,8 @@ public struct FleetApplier: Sendable {
 private final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+    package var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    package func set() { lock.lock(); value = true; lock.unlock() }
 }
 
 extension FleetApplier.Result {
@@ -184,20 +191,20 @@ extension FleetApplier.Result {
 
 extension FleetApplier.Result {
     private struct JSONResult: Encodable {
-        var target: String
-        var kind: String
-        var dryRun: Bool
-        var members: [JSONMember]
+        package var target: String
+        package var kind: String
+        package var dryRun: Bool
+        package var members: [JSONMember]
     }
 
     private struct JSONMember: Encodable {
-        var name: String
-        var place: String?
-        var outcome: String
-        var migrations: [String]
-        var error: String?
+        package var name: String
+        package var place: String?
+        package var outcome: String
+        package var migrations: [String]
+        package var error: String?
 
-        func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
             try container.encode(place, forKey: .place)
@@ -206,7 +213,7 @@ extension FleetApplier.Result {
             try container.encode(error, forKey: .error)
         }
 
-        enum CodingKeys: String, CodingKey { case name, place, outcome, migrations, error }
+        package enum CodingKeys: String, CodingKey { case name, place, outcome, migrations, error }
     }
 
     public func json() -> String {
