@@ -332,7 +332,7 @@ extension Configuration {
             throw GitGateError(.configuration, "\(origin(prefix + "gate")): target '\(name)' has no url; set gitgate.\(name).url (env:VAR, service=NAME, or a URI without a password)")
         }
         // A password in a committed file is a leaked password.
-        if let fileURL = fileURLs.first(where: ConnectionSource.containsPassword) {
+        if fileURLs.contains(where: ConnectionSource.containsPassword) {
             throw GitGateError(.configuration, "\(shown): gitgate.\(name).url holds a literal password; remove it and use env:VAR, ~/.pgpass or PGPASSWORD instead (and rotate that password: it may be in git history)")
         }
         var target = Target(name: name, connection: ConnectionSource(parsing: url))

@@ -168,4 +168,14 @@ struct FleetCLITests {
         #expect(apply.status == 64, "\(apply.stdout)\n\(apply.stderr)")
         #expect(apply.stderr.hasPrefix("gitgate: --concurrency 0"), "\(apply.stderr)")
     }
+
+    @Test("record on a fleet is refused before anything is written: it would write to the control database")
+    func recordRefused() throws {
+        let fleet = try FleetRepository(count: 1)
+        let record = try fleet.gitgate(["record", "002", "--target", "production"])
+        #expect(record.status == 1, "\(record.stdout)\n\(record.stderr)")
+        #expect(record.stderr.hasPrefix("gitgate: gitgate record works on one database, and target production is a fleet"), "\(record.stderr)")
+        let control = try Connection(fleet.control, options: .init(readOnly: false))
+        #expect(try control.query("SELECT to_regclass('gitgate.migrations') IS NULL AS clean")[0, "clean"] == "t")
+    }
 }

@@ -63,6 +63,15 @@ public struct Applier: Sendable {
 
     /// The named target, or the only gated one.
     public static func chooseTarget(_ name: String?, in configuration: Configuration, command: String) throws -> Target {
+        let target = try pickTarget(name, in: configuration, command: command)
+        // Only apply knows how to go member by member; the others would write to the control database.
+        if target.fleet != nil && command != "apply" {
+            throw GitGateError(.refused, "gitgate \(command) works on one database, and target \(target.name) is a fleet; add a [gitgate \"…\"] target with the member's url to run it there. Nothing was changed")
+        }
+        return target
+    }
+
+    private static func pickTarget(_ name: String?, in configuration: Configuration, command: String) throws -> Target {
         if let name { return try configuration.target(named: name) }
         let gated = configuration.gatedTargets
         if gated.count == 1 { return gated[0] }
@@ -99,6 +108,9 @@ public struct Applier: Sendable {
     /// What would happen: each migration's state on the target, how it would run, lint
     /// findings, and every reason to refuse. Read-only.
     public func plan() throws -> ApplyPlan {
+        if target.fleet != nil {
+            throw GitGateError(.usage, "target \(target.name) is a fleet: apply it with FleetApplier (gitgate apply does), member by member")
+        }
         try Applier.requireGitgateLedger(configuration, command: "apply", target: target.name, migrations: inspection.migrations)
         var refusals = inspection.conflicts.map { "\($0.message)" }
 
