@@ -97,6 +97,7 @@ extension Configuration {
         "url": "url", "gate": "gate", "connecttimeout": "connectTimeout",
         "statementtimeout": "statementTimeout", "locktimeout": "lockTimeout",
         "applystatementtimeout": "applyStatementTimeout", "applylocktimeout": "applyLockTimeout",
+        "service": "service", "discover": "discover", "schemas": "schemas", "concurrency": "concurrency",
     ]
 
     /// Folders where projects usually keep migrations, most specific first.
@@ -323,7 +324,8 @@ extension Configuration {
         }
 
         for name in targetNames {
-            configuration.targets.append(try loadTarget(name, merged: merged, fileConfig: fileConfig, origin: origin, shown: shown))
+            let target = try loadTarget(name, merged: merged, fileConfig: fileConfig, origin: origin, shown: shown)
+            configuration.targets.append(target)
         }
         return configuration
     }
@@ -331,14 +333,23 @@ extension Configuration {
     private static func loadTarget(_ name: String, merged: Git.Config, fileConfig: Git.Config?,
                                    origin: (String) -> String, shown: String) throws -> Target {
         let prefix = "gitgate.\(name)."
-        guard let url = merged.string(prefix + "url")?.nonEmpty else {
+        let fleet = try loadFleet(name, policy: fileConfig, shown: shown)
+        // A fleet of services needs no url: its first service stands for the target where one is named.
+        let firstService = fleet.flatMap { fleet -> String? in
+            if case .services(let names) = fleet.source { return names.first }
+            return nil
+        }
+        let fileURLs = fileConfig?.strings(prefix + "url") ?? []
+        let chosenURL = fileURLs.count > 1 ? fileURLs.first : merged.string(prefix + "url")
+        guard let url = chosenURL?.nonEmpty ?? firstService.map({ "service=" + $0 }) else {
             throw GitGateError(.configuration, "\(origin(prefix + "gate")): target '\(name)' has no url; set gitgate.\(name).url (env:VAR, service=NAME, or a URI without a password)")
         }
         // A password in a committed file is a leaked password.
-        if let fileURL = fileConfig?.string(prefix + "url"), ConnectionSource.containsPassword(fileURL) {
+        if fileURLs.contains(where: ConnectionSource.containsPassword) {
             throw GitGateError(.configuration, "\(shown): gitgate.\(name).url holds a literal password; remove it and use env:VAR, ~/.pgpass or PGPASSWORD instead (and rotate that password: it may be in git history)")
         }
         var target = Target(name: name, connection: ConnectionSource(parsing: url))
+        target.fleet = fleet
         do {
             target.gate = try fileConfig?.bool(prefix + "gate") ?? true
         } catch {

@@ -15,6 +15,17 @@ public struct Target: Sendable, Equatable {
     /// Bounds on each migration's statements during `gitgate apply`.
     public var applyStatementTimeoutMs: Int
     public var applyLockTimeoutMs: Int
+    /// Several databases or schemas checked as one (`FleetMembers` finds them); nil: one database.
+    public var fleet: Fleet?
+    /// On the target a fleet hands out for one member: that member's name (messages say
+    /// "target production member eu-7/app"), the database to use instead of the URL's (a
+    /// discovered name on the same server), and the schema its objects and ledger resolve in.
+    public var member: String?
+    public var database: String?
+    public var schema: String?
+
+    /// How messages name it: the target, and the member when it is one.
+    public var shown: String { member.map { "\(name) member \($0)" } ?? name }
 
     public init(name: String, connection: ConnectionSource, gate: Bool = true, connectTimeout: Int = 10,
                 statementTimeoutMs: Int = 5_000, lockTimeoutMs: Int = 2_000,

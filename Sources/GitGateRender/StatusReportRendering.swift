@@ -38,9 +38,48 @@ extension StatusReport {
     }
 
     private struct JSONTarget: Encodable {
-        package var gate: Bool
-        package var checked: Bool
-        @Nullable package var error: String?
+        var gate: Bool
+        var checked: Bool
+        @Nullable var error: String?
+        /// Every member of a fleet; null for one database.
+        @Nullable var fleet: JSONFleet?
+    }
+
+    private struct JSONFleet: Encodable {
+        var kind: String
+        var total: Int
+        var checked: Int
+        var upToDate: Int
+        var members: [JSONMember]
+    }
+
+    private struct JSONMember: Encodable {
+        var name: String
+        var checked: Bool
+        @Nullable var error: String?
+        var migrations: [String: JSONMemberState]
+    }
+
+    /// A member's state of one migration, without the per-statement evidence (thousands of members).
+    private struct JSONMemberState: Encodable {
+        var state: MigrationState
+        var detail: String
+        @Nullable var cause: PendingCause?
+    }
+
+    private func jsonFleet(_ check: TargetCheck) -> JSONFleet? {
+        guard let fleet = check.fleet else { return nil }
+        let summary = FleetSummary(check, fleet: fleet, migrations: inspection.migrations)
+        return JSONFleet(kind: fleet.kind, total: fleet.total, checked: fleet.members.count, upToDate: summary.upToDate,
+                         members: fleet.members.map { member in
+                             switch member.outcome {
+                             case .success(let states):
+                                 return JSONMember(name: member.member, checked: true, error: nil,
+                                                   migrations: states.mapValues { JSONMemberState(state: $0.state, detail: $0.detail, cause: $0.cause) })
+                             case .failure(let error):
+                                 return JSONMember(name: member.member, checked: false, error: error.message, migrations: [:])
+                             }
+                         })
     }
 
     public func json() -> String {
@@ -57,8 +96,9 @@ extension StatusReport {
         var targets: [String: JSONTarget] = [:]
         for check in checks {
             switch check.outcome {
-            case .success: targets[check.target] = JSONTarget(gate: check.gate, checked: true, error: nil)
-            case .failure(let error): targets[check.target] = JSONTarget(gate: check.gate, checked: false, error: error.message)
+            case .success: targets[check.target] = JSONTarget(gate: check.gate, checked: true, error: nil, fleet: jsonFleet(check))
+            case .failure(let error):
+                targets[check.target] = JSONTarget(gate: check.gate, checked: false, error: error.message, fleet: jsonFleet(check))
             }
         }
         let status = JSONStatus(verdict: verdict.decision.rawValue, branch: inspection.branch, base: inspection.base,
@@ -95,7 +135,7 @@ extension StatusReport {
         for migration in shown {
             let source = migration.source == .committed ? "" : style.yellow(" [\(migration.source.rawValue)]")
             lines.append("  \(migration.path)\(source)")
-            for check in checks {
+            for check in checks where check.fleet == nil {
                 let gate = check.gate ? "" : " (not gated)"
                 if let status = check.states?[migration.version] {
                     let symbol = status.state.passes ? style.green("✓") : style.red("✗")
@@ -122,6 +162,11 @@ extension StatusReport {
             }
         }
         for check in checks {
+            if let fleet = check.fleet {
+                lines += FleetText.lines(FleetSummary(check, fleet: fleet, migrations: inspection.migrations),
+                                         migrations: inspection.migrations, style: style, verbose: verbose)
+                continue
+            }
             if case .failure(let error) = check.outcome {
                 lines.append("\(style.red("✗")) \(check.target): could not check: \(error.message)")
             }
@@ -136,7 +181,9 @@ extension StatusReport {
         lines.append("")
         switch verdict.decision {
         case .ready:
-            let gatedNames = checks.filter(\.gate).map(\.target)
+            let gatedNames = checks.filter(\.gate).map { check in
+                check.fleet.map { $0.isFiltered ? "\(check.target) (the members chosen with --member)" : "every \($0.kind) of \(check.target)" } ?? check.target
+            }
             let suffix = inspection.migrations.isEmpty ? (inspection.isMain ? "no migrations" : "no new migrations")
                 : (gatedNames.isEmpty ? "no target gates this merge" : "\(gatedNames.joined(separator: ", ").capitalizedFirst) is up to date")
             lines.append(style.green(style.bold(inspection.isMain ? "✓ UP TO DATE" : "✓ READY TO MERGE")) + " - " + suffix)

@@ -18,6 +18,9 @@ public struct TargetChecker: Sendable {
         self.environment = environment
     }
 
+    /// `--member`: check only these members of each fleet (the gate always checks all).
+    public var members: [String] = []
+
     /// Checks every target at once, one connection each.
     public func check(_ targets: [Target], migrations: [Migration]) -> [TargetCheck] {
         guard !targets.isEmpty else { return [] }
@@ -32,13 +35,17 @@ public struct TargetChecker: Sendable {
         let results = ResultBox(count: targets.count)
         DispatchQueue.concurrentPerform(iterations: targets.count) { index in
             let target = targets[index]
+            if target.fleet != nil {
+                results.set(index, FleetChecker(checker: self).check(target, migrations: migrations, plans: plans))
+                return
+            }
             let outcome: Result<[String: TargetStatus], GitGateError>
             do {
                 outcome = .success(try check(target, migrations: migrations, plans: plans))
             } catch let error as GitGateError {
                 outcome = .failure(error)
             } catch {
-                outcome = .failure(GitGateError(.target, "target \(target.name): \(error)"))
+                outcome = .failure(GitGateError(.target, "target \(target.shown): \(error)"))
             }
             results.set(index, TargetCheck(target: target.name, gate: target.gate, outcome: outcome))
         }
@@ -66,9 +73,16 @@ public struct TargetChecker: Sendable {
             ledgerRows = results[1].rows
         }
         guard let catalog = results.first else {
-            throw GitGateError(.target, "target \(target.name): the catalog check returned nothing; run gitgate doctor")
+            throw GitGateError(.target, "target \(target.shown): the catalog check returned nothing; run gitgate doctor")
         }
-        let answers = Catalog.answers(catalog.rows)
+        return states(catalog: catalog.rows, ledgerRows: ledgerRows, ledgerNote: ledgerNote, migrations: migrations, plans: plans)
+    }
+
+    /// Each migration's state from one database's (or schema's) answers to the catalog and ledger queries.
+    func states(catalog: [[String?]], ledgerRows: [[String?]], ledgerNote: String?, migrations: [Migration],
+                plans: [MigrationPlan]) -> [String: TargetStatus] {
+        let reader = ledger.format
+        let answers = Catalog.answers(catalog)
         let entries = reader.entries(rows: ledgerRows, for: migrations)
 
         var states: [String: TargetStatus] = [:]

@@ -20,6 +20,7 @@ package enum TargetConnection {
         let conninfo = try target.connection.resolve(target: target.name, environment: environment)
         var options = Connection.Options()
         options.connectTimeout = target.connectTimeout
+        options.database = target.database
         // Read-only, the timeouts and jit are set in each transaction (`read`), not at startup.
         options.readOnly = false
         do {
@@ -38,7 +39,7 @@ package enum TargetConnection {
             // The check's one query has thousands of small catalog lookups: its estimated cost makes
             // the server compile it with LLVM, which took longer than running it (0.6 s of 0.9 s).
             "SET LOCAL jit = off",
-        ]
+        ] + (target.schema.map { ["SET LOCAL search_path = \(Expectations.quoteIdent($0))"] } ?? [])
     }
 
     /// Runs `sql` (`;`-separated, gitgate's own) in one read-only transaction with the target's
@@ -65,7 +66,7 @@ package enum TargetConnection {
         }
         if let error, results.count < prefix.count { throw describe(error, target: target) }
         guard results.count >= prefix.count + (error == nil ? 1 : 0) else {
-            throw GitGateError(.target, "target \(target.name) (\(connection.described)): the server answered \(results.count) results to a read-only transaction; run gitgate doctor")
+            throw GitGateError(.target, "target \(target.shown) (\(connection.described)): the server answered \(results.count) results to a read-only transaction; run gitgate doctor")
         }
         var mine = Array(results.dropFirst(prefix.count))
         if error == nil { mine.removeLast() }  // COMMIT's
@@ -75,10 +76,15 @@ package enum TargetConnection {
     /// A session for apply and record, with the target's timeouts in the startup packet and a
     /// random token beside them; the session must show the token back, or it is not ours alone.
     package static func openSession(_ target: Target, environment: [String: String]) throws -> Connection {
+        if let schema = target.schema {
+            // Its ledger and objects resolve through search_path, which a writing session would have to carry at startup.
+            throw GitGateError(.refused, "target \(target.shown): gitgate writes to one schema of a database only through its own ledger, which a fleet of schemas cannot use; apply to schema \(schema) with the ledger's own tool")
+        }
         let conninfo = try target.connection.resolve(target: target.name, environment: environment)
         var options = Connection.Options()
         options.connectTimeout = target.connectTimeout
         options.readOnly = false
+        options.database = target.database
         options.statementTimeoutMs = target.statementTimeoutMs
         options.lockTimeoutMs = target.lockTimeoutMs
         let token = String(UInt64.random(in: 1...UInt64.max), radix: 16)
@@ -108,7 +114,7 @@ package enum TargetConnection {
     package static let sessionSetting = "gitgate.session"
 
     package static func pooled(_ target: Target, place: String?, because reason: String) -> GitGateError {
-        GitGateError(.refused, "target \(target.name)\(place.map { " (\($0))" } ?? ""): a connection pooler stands between gitgate and the server: \(reason); apply and record hold a session-level advisory lock, which a pooler in transaction mode can hand to another client, so they need the server's own port: run them with a URL that does not go through the pooler (status, check and lint --target work through it)")
+        GitGateError(.refused, "target \(target.shown)\(place.map { " (\($0))" } ?? ""): a connection pooler stands between gitgate and the server: \(reason); apply and record hold a session-level advisory lock, which a pooler in transaction mode can hand to another client, so they need the server's own port: run them with a URL that does not go through the pooler (status, check and lint --target work through it)")
     }
 
     /// "target production (app@db.example.com:5432/app): <what libpq said>; <what to do>"
@@ -141,6 +147,6 @@ package enum TargetConnection {
         }
         if let extra = error.hint, !extra.isEmpty { hint = extra + "; " + hint }
         let code = error.sqlState.map { " [\($0)]" } ?? ""
-        return GitGateError(.target, "target \(target.name)\(place): \(error.message)\(code); \(hint)")
+        return GitGateError(.target, "target \(target.shown)\(place): \(error.message)\(code); \(hint)")
     }
 }

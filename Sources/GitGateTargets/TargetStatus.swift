@@ -47,12 +47,17 @@ public struct TargetStatus: Sendable, Hashable, Codable {
 public struct TargetCheck: Sendable {
     public var target: String
     public var gate: Bool
+    /// For a fleet, the worst member's state per version (or the first failure), so that every
+    /// reader of one target's states stays fail-closed; `fleet` has each member's.
     public var outcome: Result<[String: TargetStatus], GitGateError>
+    /// Each member's result, when the target is a fleet.
+    public var fleet: FleetCheck?
 
-    public init(target: String, gate: Bool, outcome: Result<[String: TargetStatus], GitGateError>) {
+    public init(target: String, gate: Bool, outcome: Result<[String: TargetStatus], GitGateError>, fleet: FleetCheck? = nil) {
         self.target = target
         self.gate = gate
         self.outcome = outcome
+        self.fleet = fleet
     }
 
     public var states: [String: TargetStatus]? { try? outcome.get() }

@@ -38,7 +38,7 @@ package struct TargetTables: Sendable {
         let (results, error) = try TargetConnection.read(connection, Self.query(tables), target: target)
         if let error { throw TargetConnection.describe(error, target: target) }
         guard let result = results.first else {
-            throw GitGateError(.target, "target \(target.name): the table query returned nothing; run gitgate doctor")
+            throw GitGateError(.target, "target \(target.shown): the table query returned nothing; run gitgate doctor")
         }
         var facts: [QualifiedName: TableFacts] = [:]
         for row in 0..<result.count {

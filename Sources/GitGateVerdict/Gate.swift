@@ -42,6 +42,11 @@ public enum Gate {
             if requireGatedTarget { reasons.append(.noGatedTarget) } else { notes.append(.noTargetGates) }
         }
         for check in gated {
+            if let fleet = check.fleet {
+                fleetReasons(FleetSummary(check, fleet: fleet, migrations: inspection.migrations), migrations: inspection.migrations,
+                             commands: commands, reasons: &reasons, notes: &notes)
+                continue
+            }
             switch check.outcome {
             case .failure(let error):
                 reasons.append(.couldNotCheck(target: check.target, error))

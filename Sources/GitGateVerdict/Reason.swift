@@ -22,11 +22,14 @@ public enum Reason: Sendable, Equatable {
     case notInPlace(target: String, path: String, version: String, status: TargetStatus, remedy: Remedy)
     /// The hook saw a history with no base: every migration counts as new.
     case firstCheckOfHistory(target: String)
+    /// Members of a fleet that could not be checked or lack a migration.
+    case fleet(FleetFact)
 
     /// Whether this reason means "could not check" (exit 2) rather than "blocked" (exit 1).
     public var isCouldNotCheck: Bool {
         switch self {
         case .couldNotCheck, .noState: return true
+        case .fleet(let fact): return fact.problem == .couldNotCheck
         default: return false
         }
     }
@@ -42,6 +45,14 @@ public enum Reason: Sendable, Equatable {
         case .noState: return "no-state"
         case .notInPlace(_, _, _, let status, _): return status.state.rawValue
         case .firstCheckOfHistory: return "first-check-of-history"
+        case .fleet(let fact):
+            switch fact.problem {
+            case .couldNotCheck: return "could-not-check"
+            case .lacks, .unconfirmed: return MigrationState.pending.rawValue
+            case .changed: return MigrationState.modified.rawValue
+            case .drifted: return MigrationState.objectsMissing.rawValue
+            case .appliedByHand: return MigrationState.appliedByHand.rawValue
+            }
         }
     }
 
@@ -51,6 +62,7 @@ public enum Reason: Sendable, Equatable {
         case .couldNotCheck(let target, _), .noState(let target, _), .notInPlace(let target, _, _, _, _),
              .firstCheckOfHistory(let target):
             return target
+        case .fleet(let fact): return fact.target
         default: return nil
         }
     }
@@ -60,6 +72,7 @@ public enum Reason: Sendable, Equatable {
         switch self {
         case .finding(let path, _), .noState(_, let path), .notInPlace(_, let path, _, _, _): return path
         case .problem(let problem): return problem.paths.first
+        case .fleet(let fact): return fact.path
         default: return nil
         }
     }
@@ -81,6 +94,10 @@ public enum Note: Sendable, Equatable {
     case appliedByHand(target: String, path: String, status: TargetStatus, remedy: Remedy)
     /// A target that does not gate could not be asked.
     case ungatedCouldNotCheck(target: String, GitGateError)
+    /// `--member` narrowed a fleet: the gate itself checks every member.
+    case fleetPartlyChecked(target: String, checked: Int, total: Int, kind: String)
+    /// Members of a fleet where the catalog proves a migration ran by hand.
+    case fleetAppliedByHand(FleetFact)
 
     /// Stable kebab-case name for scripts (`notes[].code` in JSON).
     public var code: String {
@@ -92,12 +109,16 @@ public enum Note: Sendable, Equatable {
         case .noTargetGates: return "no-target-gates"
         case .appliedByHand: return "applied-by-hand"
         case .ungatedCouldNotCheck: return "could-not-check"
+        case .fleetPartlyChecked: return "fleet-partly-checked"
+        case .fleetAppliedByHand: return "applied-by-hand"
         }
     }
 
     public var target: String? {
         switch self {
-        case .appliedByHand(let target, _, _, _), .ungatedCouldNotCheck(let target, _): return target
+        case .appliedByHand(let target, _, _, _), .ungatedCouldNotCheck(let target, _),
+             .fleetPartlyChecked(let target, _, _, _): return target
+        case .fleetAppliedByHand(let fact): return fact.target
         default: return nil
         }
     }
@@ -106,6 +127,7 @@ public enum Note: Sendable, Equatable {
         switch self {
         case .allowed(let path, _), .appliedByHand(_, let path, _, _): return path
         case .problem(let problem): return problem.paths.first
+        case .fleetAppliedByHand(let fact): return fact.path
         default: return nil
         }
     }
@@ -132,6 +154,24 @@ extension Reason: CustomStringConvertible {
             return "\(target): \(status.standing(of: path)); \(remedy.text)"
         case .firstCheckOfHistory(let target):
             return "this is the first check of this history (no base), so every migration counts as new; if the database already has them, adopt it once with: gitgate baseline --target \(target)"
+        case .fleet(let fact):
+            let name = fact.target, members = fact.shownMembers, path = fact.path ?? "its migrations"
+            let first = "(first, \(fact.members[0]): \(fact.firstDetail))"
+            let apply = fact.apply ?? "gitgate apply --target \(name)"
+            switch fact.problem {
+            case .couldNotCheck:
+                return "\(name): could not check \(fact.share): \(members) \(first); the gate needs every \(fact.kind)"
+            case .lacks:
+                return "\(name): \(fact.share) lack \(path): \(members); apply it with: \(apply)"
+            case .unconfirmed:
+                return "\(name): \(path) cannot be confirmed in the catalog of \(fact.share): \(members) \(first); apply it with: \(apply), or, if it was run by hand, record it on each"
+            case .changed:
+                return "\(name): \(path) was changed after it was applied on \(fact.share): \(members); restore the applied version and put the change in a new migration"
+            case .drifted:
+                return "\(name): \(path) is recorded on \(fact.share) whose objects it creates are not all there: \(members) \(first); investigate the drift before merging"
+            case .appliedByHand:
+                return "\(name): \(path) was applied by hand on \(fact.share): \(members); record it there"
+            }
         }
     }
 }
@@ -153,6 +193,10 @@ extension Note: CustomStringConvertible {
             return "\(target): \(status.standing(of: path)); \(remedy.text)"
         case .ungatedCouldNotCheck(let target, let error):
             return "\(target) (not gated): could not check: \(error.message)"
+        case .fleetPartlyChecked(let target, let checked, let total, let kind):
+            return "\(target): only \(FleetSummary.grouped(checked)) of \(FleetSummary.grouped(total)) \(kind)s were checked (--member); the gate checks every one"
+        case .fleetAppliedByHand(let fact):
+            return Reason.fleet(fact).description
         }
     }
 }

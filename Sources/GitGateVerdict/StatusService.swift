@@ -7,11 +7,12 @@ import GitGateTargets
 
 /// `gitgate status`: inspect the branch, review its migrations, check every target, decide.
 public enum StatusService {
-    public static func report(at path: String, branch: String? = nil,
+    /// - Parameter members: `--member`: check only these members of each fleet.
+    public static func report(at path: String, branch: String? = nil, members: [String] = [],
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StatusReport {
         let inspector = try Inspector(at: path)
         let inspection = try inspector.inspectWorktree(branch: branch)
-        var report = evaluate(inspection, configuration: inspector.configuration, environment: environment)
+        var report = evaluate(inspection, configuration: inspector.configuration, environment: environment, members: members)
         report.skips = SkipLog(repository: inspector.repository).recent()
         return report
     }
@@ -19,13 +20,14 @@ public enum StatusService {
     /// Review and target checks for an inspection already made (status, check, hooks).
     public static func evaluate(_ inspection: Inspection, configuration: Configuration,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                                requireGatedTarget: Bool = true) -> StatusReport {
+                                requireGatedTarget: Bool = true, members: [String] = []) -> StatusReport {
         // One parse per migration serves both the review and the target check.
         let parsed = ParsedFile.parse(inspection.migrations.map(\.contents))
         // On main the review has been done, migration by migration, before each merge; apply
         // reviews what it is about to run.
         let findings = inspection.isMain ? [:] : Review.findings(for: inspection, parsed: parsed, configuration: configuration)
-        let checker = TargetChecker(ledger: configuration.ledger, environment: environment)
+        var checker = TargetChecker(ledger: configuration.ledger, environment: environment)
+        checker.members = members
         let checks = checker.check(configuration.targets, migrations: inspection.migrations, parsed: parsed)
         let verdict = Gate.verdict(inspection: inspection, findings: findings, checks: checks,
                                    requireGatedTarget: requireGatedTarget, policy: configuration,

@@ -18,6 +18,9 @@ public final class Connection {
         /// Other session settings for the startup packet, e.g. `jit=off`. Names and values are
         /// gitgate's own (plain words), never user input.
         public var settings: [String: String] = [:]
+        /// A database to use instead of the one the connection string names (a fleet's member
+        /// on the same server): passed as a later `dbname`, which libpq lets win.
+        public var database: String?
 
         public init(
             connectTimeout: Int = 10, readOnly: Bool = true, statementTimeoutMs: Int? = nil,
@@ -79,6 +82,10 @@ public final class Connection {
         if ownTimeout == nil, options.connectTimeout > 0 {
             keywords.append("connect_timeout")
             values.append(String(options.connectTimeout))
+        }
+        if let database = options.database {
+            keywords.append("dbname")
+            values.append(database)
         }
         if !settings.isEmpty {
             keywords.append("options")

@@ -405,6 +405,8 @@ def peak_memory(ctx: Context) -> list[Row]:
     return [compare(ctx, row, gitgate, alternative, 3)]
 
 
+from . import fleet  # noqa: E402
+
 ROWS = {
     "inspector": inspector,
     "layouts": layouts,
@@ -415,4 +417,5 @@ ROWS = {
     "merge": gated_merge,
     "apply": apply,
     "memory": peak_memory,
+    "fleet": lambda ctx: fleet.databases(ctx) + fleet.schemas(ctx),
 }

@@ -63,6 +63,15 @@ public struct Applier: Sendable {
 
     /// The named target, or the only gated one.
     public static func chooseTarget(_ name: String?, in configuration: Configuration, command: String) throws -> Target {
+        let target = try pickTarget(name, in: configuration, command: command)
+        // Only apply knows how to go member by member; the others would write to the control database.
+        if target.fleet != nil && command != "apply" {
+            throw GitGateError(.refused, "gitgate \(command) works on one database, and target \(target.name) is a fleet; add a [gitgate \"…\"] target with the member's url to run it there. Nothing was changed")
+        }
+        return target
+    }
+
+    private static func pickTarget(_ name: String?, in configuration: Configuration, command: String) throws -> Target {
         if let name { return try configuration.target(named: name) }
         let gated = configuration.gatedTargets
         if gated.count == 1 { return gated[0] }
@@ -99,18 +108,21 @@ public struct Applier: Sendable {
     /// What would happen: each migration's state on the target, how it would run, lint
     /// findings, and every reason to refuse. Read-only.
     public func plan() throws -> ApplyPlan {
+        if target.fleet != nil {
+            throw GitGateError(.usage, "target \(target.name) is a fleet: apply it with FleetApplier (gitgate apply does), member by member")
+        }
         try Applier.requireGitgateLedger(configuration, command: "apply", target: target.name, migrations: inspection.migrations)
         var refusals = inspection.conflicts.map { "\($0.message)" }
 
         let check = TargetChecker(ledger: configuration.ledger, environment: options.environment)
             .check([target], migrations: inspection.migrations)
         guard let states = try check.first?.outcome.get() else {
-            throw GitGateError(.target, "target \(target.name): could not be checked; run gitgate doctor")
+            throw GitGateError(.target, "target \(target.shown): could not be checked; run gitgate doctor")
         }
         let session = try TargetSession(target, readOnly: true, environment: options.environment)
         let schema = try LedgerSchema.status(session, steps: options.ledgerSchema)
         if !schema.unknown.isEmpty {
-            refusals.append("target \(target.name): gitgate's ledger has schema version \(schema.unknown.joined(separator: ", ")), newer than this gitgate knows; upgrade gitgate")
+            refusals.append("target \(target.shown): gitgate's ledger has schema version \(schema.unknown.joined(separator: ", ")), newer than this gitgate knows; upgrade gitgate")
         }
 
         let pending = inspection.migrations.filter { states[$0.version]?.state == .pending }

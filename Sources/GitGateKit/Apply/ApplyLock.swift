@@ -34,7 +34,7 @@ public enum ApplyLock {
             let now = ContinuousClock.now
             guard now < deadline else {
                 let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-                throw GitGateError(.target, "target \(session.target.name): another gitgate apply or record (\(holder!)) still holds the apply lock after \(formatSeconds(seconds)); let it finish and run this again, or raise --lock-wait")
+                throw GitGateError(.target, "target \(session.target.shown): another gitgate apply or record (\(holder!)) still holds the apply lock after \(formatSeconds(seconds)); let it finish and run this again, or raise --lock-wait")
             }
             let sleep = min(pause, deadline - now)
             Thread.sleep(forTimeInterval: Double(sleep.components.attoseconds) / 1e18 + Double(sleep.components.seconds))

@@ -65,7 +65,7 @@ public enum LedgerSchema {
     package static func upgrade(_ session: TargetSession, steps: [LedgerSchemaStep]) throws -> [String] {
         let status = try status(session, steps: steps)
         guard status.unknown.isEmpty else {
-            throw GitGateError(.refused, "target \(session.target.name): gitgate's ledger has schema version \(status.unknown.joined(separator: ", ")), newer than this gitgate knows (\(steps.last?.version ?? "none")); upgrade gitgate before applying or recording")
+            throw GitGateError(.refused, "target \(session.target.shown): gitgate's ledger has schema version \(status.unknown.joined(separator: ", ")), newer than this gitgate knows (\(steps.last?.version ?? "none")); upgrade gitgate before applying or recording")
         }
         var applied: [String] = []
         for step in status.missing {
@@ -76,7 +76,7 @@ public enum LedgerSchema {
                 let hint = error.sqlState == "42501"
                     ? "the user may not create schemas: have the database owner run migrations/\(step.version)_\(step.name).sql from gitgate's repository once, or GRANT CREATE ON DATABASE to this user"
                     : "run gitgate doctor, and report this if it persists"
-                throw GitGateError(.target, "target \(session.target.name): could not create gitgate's ledger (schema step \(step.version)_\(step.name)): \(error.message)\(error.sqlState.map { " [\($0)]" } ?? ""); \(hint)")
+                throw GitGateError(.target, "target \(session.target.shown): could not create gitgate's ledger (schema step \(step.version)_\(step.name)): \(error.message)\(error.sqlState.map { " [\($0)]" } ?? ""); \(hint)")
             }
             applied.append(step.version)
         }

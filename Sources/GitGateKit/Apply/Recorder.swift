@@ -70,7 +70,7 @@ public struct Recorder: Sendable {
 
         let check = TargetChecker(ledger: configuration.ledger, environment: options.environment).check([target], migrations: chosen)
         guard let states = try check.first?.outcome.get() else {
-            throw GitGateError(.target, "target \(target.name): could not be checked; run gitgate doctor")
+            throw GitGateError(.target, "target \(target.shown): could not be checked; run gitgate doctor")
         }
         var refusals: [String] = []
         var toRecord: [(migration: Migration, unverifiedReason: String?)] = []
@@ -113,7 +113,7 @@ public struct Recorder: Sendable {
             // One implicit transaction: every row or none.
             let (_, error) = try session.attempt(inserts.joined(separator: ";\n"))
             if let error {
-                throw GitGateError(.target, "target \(target.name): could not record: \(error.message)\(error.sqlState.map { " [\($0)]" } ?? ""); nothing was recorded")
+                throw GitGateError(.target, "target \(target.shown): could not record: \(error.message)\(error.sqlState.map { " [\($0)]" } ?? ""); nothing was recorded")
             }
         }
         for index in entries.indices where entries[index].recorded && already[entries[index].migration.version] != nil {

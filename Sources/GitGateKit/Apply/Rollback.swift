@@ -133,7 +133,7 @@ public struct Rollbacker: Sendable {
                     throw GitGateError(.usage, "\(version) is not a migration of branch \(inspection.branch) or \(inspection.base); name one that gitgate status lists")
                 }
                 guard rows[version] != nil else {
-                    throw GitGateError(.refused, "target \(target.name) does not have \(migration.path): \(version) is not in its ledger (gitgate.migrations); nothing was rolled back (gitgate status shows what it has)")
+                    throw GitGateError(.refused, "target \(target.shown) does not have \(migration.path): \(version) is not in its ledger (gitgate.migrations); nothing was rolled back (gitgate status shows what it has)")
                 }
                 if !chosen.contains(where: { $0.version == version }) { chosen.append(migration) }
             }

@@ -126,7 +126,7 @@ public struct Diagnosis: Sendable {
 
     /// Connects read-only and reads the server version and whether the ledger exists.
     package static func probe(_ target: Target, ledger: LedgerKind, folder: String = "", environment: [String: String]) -> Item {
-        let name = "target \(target.name)" + (target.gate ? " (gated)" : "")
+        let name = "target \(target.shown)" + (target.gate ? " (gated)" : "")
         do {
             let connection = try TargetConnection.open(target, environment: environment)
             let table = ledger.format.tableName
@@ -137,7 +137,7 @@ public struct Diagnosis: Sendable {
                 """, target: target, deadline: .seconds(10))
             if let failure { throw TargetConnection.describe(failure, target: target) }
             guard let result = results.first, !result.rows.isEmpty else {
-                throw GitGateError(.target, "target \(target.name): the probe query returned nothing")
+                throw GitGateError(.target, "target \(target.shown): the probe query returned nothing")
             }
             let version = result.string(row: 0, column: result.columns[0]) ?? "?"
             let hasLedger = result.rows.first?[1] == "t"

@@ -21,6 +21,11 @@ struct Apply: ParsableCommand {
         the first applied. The first failure stops the run: that migration leaves nothing and is not \
         recorded, the ones before it stay. Run it again after a fix, a kill or a lost connection.
 
+        A fleet (several url lines, service, discover): each member in turn with the same guarantees, \
+        --concurrency N at once; the first failure stops new members from starting unless --continue; \
+        run it again to resume (only what is pending runs). A summary at the end says what was applied \
+        where and what failed why.
+
         Exit status: 0 applied (or nothing to do), 1 refused or a migration failed, 2 the target could not \
         be reached or the lock not taken, 64 usage (e.g. no terminal to confirm and no --yes).
         """
@@ -42,9 +47,29 @@ struct Apply: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Option(help: ArgumentHelp("A fleet: how many members to apply to at once.", valueName: "n"))
+    var concurrency = 1
+
+    @Flag(name: .customLong("continue"), help: "A fleet: go on with the other members after one fails.")
+    var continueAfterFailure = false
+
+    @Option(help: ArgumentHelp("A fleet: apply only to this member (repeatable).", valueName: "name"))
+    var member: [String] = []
+
     func run() throws {
         let options = ApplyOptions(dryRun: dryRun, lockWait: try lock.duration)
-        let applier = try Applier(at: location.path, target: target, options: options)
+        guard concurrency >= 1 else {
+            throw GitGateError(.usage, "--concurrency \(concurrency) applies to no member at a time; pass 1 or more (1, the default, goes member by member)")
+        }
+        let (inspection, configuration, chosen) = try Applier.context(at: location.path, target: target, command: "apply")
+        if chosen.fleet != nil {
+            try runFleet(FleetApplier(inspection: inspection, configuration: configuration, target: chosen, options: options,
+                                      concurrency: concurrency, continueAfterFailure: continueAfterFailure, members: member))
+        }
+        if !member.isEmpty || concurrency != 1 || continueAfterFailure {
+            throw GitGateError(.usage, "--member, --concurrency and --continue are for a fleet, and target \(chosen.name) is one database; drop them")
+        }
+        let applier = Applier(inspection: inspection, configuration: configuration, target: chosen, options: options)
         let plan = try applier.plan()
         let style = Style.forTerminal()
         let json = format == .json
@@ -77,6 +102,41 @@ struct Apply: ParsableCommand {
             Console.error(ApplyReport.summary(result, style: Style.forTerminal(fileDescriptor: 2)))
         } else {
             Console.out(ApplyReport.summary(result, style: style))
+        }
+        throw ExitCode(result.exitCode)
+    }
+
+    /// A fleet: confirm once, then member by member, a line per member as it finishes, the summary at the end.
+    private func runFleet(_ applier: FleetApplier) throws -> Never {
+        let json = format == .json
+        if applier.target.gate && !dryRun && !yes {
+            guard Console.isInteractive else {
+                throw GitGateError(.usage, "\(applier.target.name) is a gated fleet and there is no terminal to confirm on; pass --yes to apply its pending migrations to every member (see --dry-run)")
+            }
+            guard Console.confirm("Apply this branch's pending migrations to every member of \(applier.target.name)?") else {
+                Console.error("gitgate: not confirmed; nothing was applied")
+                throw ExitCode(ExitStatus.blocked)
+            }
+        }
+        let style = Style.forTerminal(fileDescriptor: json ? 2 : 1)
+        let result = try applier.run { event in
+            guard case .finished(let member) = event else { return }
+            let line: String
+            switch member.outcome {
+            case .applied(let versions), .wouldApply(let versions):
+                line = "\(style.green("✓")) \(member.member): " + (versions.isEmpty ? "up to date" : "\(dryRun ? "would apply" : "applied") \(versions.joined(separator: ", "))")
+            case .notStarted:
+                return
+            default:
+                line = "\(style.red("✗")) \(member.member): failed (see the summary)"
+            }
+            if json { Console.error(line) } else { Console.out(line) }
+        }
+        if json {
+            Console.out(result.json())
+        } else {
+            Console.out("")
+            Console.out(result.text(style: style))
         }
         throw ExitCode(result.exitCode)
     }

@@ -20,6 +20,9 @@ struct Status: ParsableCommand {
         within the statement timeout; past that the catalog's estimate, said as such).
         --format json prints one object (the stable contract in the README); each target's entry has an \
         evidence array either way.
+        A fleet (a target of many databases or schemas) is one line: how many members are up to date, \
+        and per problem the first few members and a count of the rest; --verbose names every member, \
+        JSON lists every member under targets.NAME.fleet. --member NAME checks only that member.
         """
     )
 
@@ -31,11 +34,14 @@ struct Status: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Flag(help: "Show each statement's evidence on each target.")
+    @Flag(help: "Show each statement's evidence on each target, and every member of a fleet.")
     var verbose = false
 
+    @Option(help: ArgumentHelp("Check only this member of each fleet (repeatable); the gate always checks all.", valueName: "name"))
+    var member: [String] = []
+
     func run() throws {
-        let report = try StatusService.report(at: location.path, branch: branch)
+        let report = try StatusService.report(at: location.path, branch: branch, members: member)
         switch format {
         case .json: Console.out(report.json())
         case .text:
