@@ -416,3 +416,8 @@ ROWS = {
     "apply": apply,
     "memory": peak_memory,
 }
+
+# Rows of issue 19 (start-up, the parse cache, one very large file); imported last, they use the helpers above.
+from .rows_perf import big_file, cache, startup  # noqa: E402
+
+ROWS.update({"startup": startup, "cache": cache, "bigfile": big_file})

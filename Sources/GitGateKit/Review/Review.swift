@@ -160,11 +160,11 @@ public enum Review {
 
     /// The same, with `parsed[i]` the parse of the inspection's migration i.
     static func findings(for inspection: Inspection, parsed: [ParsedFile], configuration: Configuration,
-                         history: MigrationHistory? = nil) -> [String: [Finding]] {
+                         history: MigrationHistory? = nil, cache: ParseCache? = nil) -> [String: [Finding]] {
         guard !inspection.migrations.isEmpty else { return [:] }
         var history = history
         if history == nil, let repository = try? Inspector.openRepository(at: configuration.root) {
-            history = MigrationHistory.main(of: inspection, in: repository)
+            history = MigrationHistory.main(of: inspection, in: repository, cache: cache)
         }
         return findings(for: inspection.migrations, parsed: parsed, configuration: configuration, history: history)
     }

@@ -2,7 +2,7 @@ import SQL
 
 /// A reviewed exception: `-- gitgate:allow RULE[, RULE…] because <reason>` on a statement's line
 /// or in the comments just above it.
-struct Allow: Sendable, Hashable {
+struct Allow: Sendable, Hashable, Codable {
     static let marker = "gitgate:allow"
 
     var rules: [String]
