@@ -55,7 +55,9 @@ import TestSupport
         let truncated = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + names[0]))
         try truncated.prefix(truncated.count / 2).write(to: URL(fileURLWithPath: directory + "/" + names[0]))
         var flipped = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + names[1]))
-        let digit = try #require(flipped.lastIndex(where: { $0 >= 0x30 && $0 <= 0x38 }))
+        let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x38 }
+        let found = flipped.lastIndex(where: isDigit)
+        let digit = try #require(found)
         flipped[digit] += 1
         try flipped.write(to: URL(fileURLWithPath: directory + "/" + names[1]))
         try Data("not a cache entry".utf8).write(to: URL(fileURLWithPath: directory + "/" + names[2]))

@@ -1,4 +1,5 @@
 import Foundation
+import GitGateDemo
 import GitGateKit
 import Testing
 import TestSupport

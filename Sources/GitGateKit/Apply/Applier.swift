@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// Settings of one `gitgate apply` run.
 public struct ApplyOptions: Sendable {
@@ -48,7 +55,7 @@ public struct Applier: Sendable {
     }
 
     /// The worktree's inspection, its configuration and the chosen target: what apply and record start from.
-    static func context(at path: String, target name: String?, command: String) throws -> (Inspection, Configuration, Target) {
+    package static func context(at path: String, target name: String?, command: String) throws -> (Inspection, Configuration, Target) {
         let inspector = try Inspector(at: path)
         let inspection = try inspector.inspectWorktree()
         return (inspection, inspector.configuration, try chooseTarget(name, in: inspector.configuration, command: command))
@@ -69,7 +76,7 @@ public struct Applier: Sendable {
     /// gitgate writes only its own ledger. Applying or recording there while the team's tool reads
     /// another would leave that tool believing an applied migration is pending (and running it
     /// again): refuse, before anything is read or written, and name the tool's own command.
-    static func requireGitgateLedger(_ configuration: Configuration, command: String, target: String,
+    package static func requireGitgateLedger(_ configuration: Configuration, command: String, target: String,
                                      migrations: [Migration] = []) throws {
         let ledger = configuration.ledger
         guard ledger != .gitgate else { return }

@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// The lock that keeps two `gitgate apply` (or `record`) runs on one database from working at
 /// once: a session-level advisory lock, released by the server when the session ends, so a
@@ -14,7 +21,7 @@ public enum ApplyLock {
 
     /// Takes the lock, waiting up to `wait` for another holder to finish. `waiting` is called
     /// once, with who holds it, when the first try fails.
-    static func acquire(_ session: TargetSession, wait: Duration, waiting: (String) -> Void) throws {
+    package static func acquire(_ session: TargetSession, wait: Duration, waiting: (String) -> Void) throws {
         let deadline = ContinuousClock.now + wait
         var pause = Duration.milliseconds(50)
         var holder: String?
@@ -36,12 +43,12 @@ public enum ApplyLock {
     }
 
     /// Best effort: closing the session releases it anyway.
-    static func release(_ session: TargetSession) {
+    package static func release(_ session: TargetSession) {
         _ = try? session.attempt("SELECT pg_catalog.pg_advisory_unlock(\(key))")
     }
 
     /// "pid 4242, user deploy, application gitgate, since 2024-05-01 10:00:00+00": for the waiting message.
-    static func describeHolder(_ session: TargetSession) throws -> String? {
+    package static func describeHolder(_ session: TargetSession) throws -> String? {
         let rows = try session.rows("""
             SELECT a.pid::text, a.usename, a.application_name, a.client_addr::text, \
             to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') \
@@ -59,10 +66,10 @@ public enum ApplyLock {
     }
 }
 
-func formatSeconds(_ seconds: Double) -> String {
+package func formatSeconds(_ seconds: Double) -> String {
     seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)
 }
 
-func formatMilliseconds(_ ms: Int) -> String {
+package func formatMilliseconds(_ ms: Int) -> String {
     ms < 1_000 ? "\(ms) ms" : String(format: "%.1f s", Double(ms) / 1_000)
 }

@@ -1,3 +1,11 @@
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
+
 /// What `gitgate apply` would do on one target, decided before anything is written.
 public struct ApplyPlan: Sendable {
     public struct Item: Sendable {

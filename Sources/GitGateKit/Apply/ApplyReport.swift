@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// How `gitgate apply` and `gitgate record` talk: the plan, a line per migration as it runs,
 /// a summary, and one JSON object for scripts.
@@ -92,39 +99,39 @@ public enum ApplyReport {
     // MARK: JSON
 
     private struct JSONApply: Encodable {
-        var target: String
-        var place: String
-        var dryRun: Bool
+        package var target: String
+        package var place: String
+        package var dryRun: Bool
         /// applied | nothing-to-apply | dry-run | refused | failed
-        var result: String
-        var ledgerSchema: [String]
-        var migrations: [JSONMigration]
-        var refusals: [String]
-        var failure: JSONFailure?
+        package var result: String
+        package var ledgerSchema: [String]
+        package var migrations: [JSONMigration]
+        package var refusals: [String]
+        package var failure: JSONFailure?
     }
 
     private struct JSONMigration: Encodable {
-        var version: String
-        var name: String
-        var path: String
-        var checksum: String
-        var state: MigrationState
-        var action: ApplyPlan.Item.Action
-        var outcome: ApplyResult.Step.Outcome?
-        var durationMs: Int?
-        var transactional: Bool
-        var note: String?
-        var findings: [Finding]
+        package var version: String
+        package var name: String
+        package var path: String
+        package var checksum: String
+        package var state: MigrationState
+        package var action: ApplyPlan.Item.Action
+        package var outcome: ApplyResult.Step.Outcome?
+        package var durationMs: Int?
+        package var transactional: Bool
+        package var note: String?
+        package var findings: [Finding]
     }
 
     private struct JSONFailure: Encodable {
-        var path: String
-        var line: Int?
-        var message: String
-        var sqlState: String?
-        var consequence: String
-        var invalidIndexes: [String]
-        var connectionLost: Bool
+        package var path: String
+        package var line: Int?
+        package var message: String
+        package var sqlState: String?
+        package var consequence: String
+        package var invalidIndexes: [String]
+        package var connectionLost: Bool
     }
 
     /// `result` is nil for a plan that was not run (refused, dry run, nothing to apply).
@@ -155,16 +162,16 @@ public enum ApplyReport {
     }
 
     private struct JSONRecord: Encodable {
-        struct Entry: Encodable {
-            var version: String
-            var path: String
-            var recorded: Bool
-            var detail: String
+        package struct Entry: Encodable {
+            package var version: String
+            package var path: String
+            package var recorded: Bool
+            package var detail: String
         }
-        var target: String
-        var place: String
-        var migrations: [Entry]
-        var ledgerSchema: [String]
+        package var target: String
+        package var place: String
+        package var migrations: [Entry]
+        package var ledgerSchema: [String]
     }
 
     public static func json(_ outcome: Recorder.Outcome) -> String {

@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate baseline`: adopts a database that already has years of migrations. Every migration
 /// on main up to a version is verified in the target's catalog (or, with `--unverified

@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// One step of gitgate's own ledger schema: a file of the repository's top-level `migrations/`
 /// folder, embedded in the binary.
@@ -29,17 +36,17 @@ public enum LedgerSchema {
     ]
 
     /// What a database has of the ledger schema.
-    struct Status: Equatable {
+    package struct Status: Equatable {
         /// Step versions recorded in gitgate.ledger_schema.
-        var present: [String]
+        package var present: [String]
         /// Steps this gitgate would apply.
-        var missing: [LedgerSchemaStep]
+        package var missing: [LedgerSchemaStep]
         /// Versions the database has that this gitgate does not know: a newer gitgate made them.
-        var unknown: [String]
+        package var unknown: [String]
     }
 
     /// Reads which steps are there. Read-only, so a dry run can report what apply would create.
-    static func status(_ session: TargetSession, steps: [LedgerSchemaStep]) throws -> Status {
+    package static func status(_ session: TargetSession, steps: [LedgerSchemaStep]) throws -> Status {
         let exists = try session.rows("SELECT pg_catalog.to_regclass('gitgate.ledger_schema') IS NOT NULL")
         var present: [String] = []
         if exists.first?.first == "t" {
@@ -53,7 +60,7 @@ public enum LedgerSchema {
 
     /// Brings the ledger schema up to date; returns the versions applied. The caller holds the
     /// apply lock, so two gitgates never upgrade at once.
-    static func upgrade(_ session: TargetSession, steps: [LedgerSchemaStep]) throws -> [String] {
+    package static func upgrade(_ session: TargetSession, steps: [LedgerSchemaStep]) throws -> [String] {
         let status = try status(session, steps: steps)
         guard status.unknown.isEmpty else {
             throw GitGateError(.refused, "target \(session.target.name): gitgate's ledger has schema version \(status.unknown.joined(separator: ", ")), newer than this gitgate knows (\(steps.last?.version ?? "none")); upgrade gitgate before applying or recording")
@@ -77,7 +84,7 @@ public enum LedgerSchema {
     /// PostgreSQL's default search_path is `"$user", public`: for a login role named gitgate,
     /// `$user` is the ledger's schema, and a migration's unqualified objects would land in it.
     /// Returns the session's path without that entry (nil when nothing needs changing).
-    static func searchPathAvoidingLedger(_ session: TargetSession) throws -> String? {
+    package static func searchPathAvoidingLedger(_ session: TargetSession) throws -> String? {
         guard let row = try session.rows("SELECT current_user, pg_catalog.current_setting('search_path')").first,
               row[0] == "gitgate", let path = row[1] else { return nil }
         let entries = path.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -1,21 +1,29 @@
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
+
 /// One row of gitgate.migrations (migrations/001_create_ledger.sql), as written by apply and record.
-struct LedgerRow: Sendable {
-    enum How: String, Sendable {
+package struct LedgerRow: Sendable {
+    package enum How: String, Sendable {
         case applied, recorded
     }
 
-    var migration: Migration
-    var osUser: String?
-    var gitCommit: String?
-    var gitBranch: String?
-    var durationMs: Int?
-    var how: How
+    package var migration: Migration
+    package var osUser: String?
+    package var gitCommit: String?
+    package var gitBranch: String?
+    package var durationMs: Int?
+    package var how: How
     /// `record --unverified --reason`: why someone vouched for what the catalog could not show.
-    var unverifiedReason: String? = nil
+    package var unverifiedReason: String? = nil
 
     /// The INSERT, as literals (the simple protocol takes no parameters). `db_user` is the
     /// session's login user, whatever role the migration switched to.
-    var insert: String {
+    package var insert: String {
         let values = [
             sqlLiteral(migration.version), sqlLiteral(migration.name), sqlLiteral(migration.path),
             sqlLiteral(migration.checksum), "session_user", osUser.map(sqlLiteral) ?? "NULL",
@@ -30,10 +38,10 @@ struct LedgerRow: Sendable {
     }
 }
 
-enum LedgerWriter {
+package enum LedgerWriter {
     /// The checksums the ledger holds for `versions`; read under the apply lock, so a second
     /// apply sees what the first one recorded while it waited.
-    static func recordedChecksums(_ session: TargetSession, versions: [String]) throws -> [String: String] {
+    package static func recordedChecksums(_ session: TargetSession, versions: [String]) throws -> [String: String] {
         guard !versions.isEmpty else { return [:] }
         let list = versions.map(sqlLiteral).joined(separator: ", ")
         var result: [String: String] = [:]

@@ -1,4 +1,11 @@
 import Postgres
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// Runs one prepared migration on a session that holds the apply lock, and records it.
 ///
@@ -10,13 +17,13 @@ import Postgres
 /// query would be an implicit transaction block, which CREATE INDEX CONCURRENTLY refuses). The
 /// session holds no transaction while a statement waits, so the advisory lock cannot deadlock
 /// it. The ledger row is written only after the last statement succeeds.
-struct MigrationRunner {
-    let session: TargetSession
-    var osUser: String?
-    var gitCommit: String?
-    var gitBranch: String?
+package struct MigrationRunner {
+    package let session: TargetSession
+    package var osUser: String?
+    package var gitCommit: String?
+    package var gitBranch: String?
     /// Set for every migration when the default path would reach the ledger's schema.
-    var searchPath: String?
+    package var searchPath: String?
 
     private var target: Target { session.target }
     private var connection: Connection { session.connection }
@@ -24,7 +31,7 @@ struct MigrationRunner {
 
 
     /// The milliseconds it took, or where and why it failed.
-    func run(_ prepared: PreparedMigration) throws -> Result<Int, ApplyFailure> {
+    package func run(_ prepared: PreparedMigration) throws -> Result<Int, ApplyFailure> {
         switch prepared.mode {
         case .transaction: return try runInTransaction(prepared)
         case .statements: return try runStatements(prepared)

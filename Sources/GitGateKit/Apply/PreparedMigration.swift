@@ -1,5 +1,12 @@
 import Foundation
 import SQL
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// A migration made ready to run: how (one transaction, or statement by statement) and what
 /// exactly is sent, with the means to turn a server error back into a line of the file.
@@ -9,39 +16,39 @@ import SQL
 /// runs with that wrapper blanked out: same meaning, and the ledger row joins the transaction.
 /// Any other BEGIN, COMMIT, ROLLBACK or PREPARE TRANSACTION is refused, unless the file says
 /// `-- gitgate:no-transaction`, in which case it runs as written, statement by statement.
-struct PreparedMigration: Sendable {
-    enum Mode: Sendable, Equatable {
+package struct PreparedMigration: Sendable {
+    package enum Mode: Sendable, Equatable {
         case transaction
         /// Outside a transaction, each statement on its own; the reason, for the plan.
         case statements(reason: String)
     }
 
-    static let noTransactionDirective = "gitgate:no-transaction"
+    package static let noTransactionDirective = "gitgate:no-transaction"
 
-    var migration: Migration
-    var mode: Mode
+    package var migration: Migration
+    package var mode: Mode
     /// What runs in transaction mode: the file without a UTF-8 BOM and with a whole-file
     /// BEGIN/COMMIT wrapper blanked (newlines kept, so lines stay the file's).
-    var text: String
+    package var text: String
     /// The statements that run, in order (the wrapper excluded).
-    var statements: [Statement]
+    package var statements: [Statement]
     /// CREATE INDEX CONCURRENTLY and the like: what an interrupted run may leave INVALID.
-    var concurrentIndexes: [ConcurrentIndex]
+    package var concurrentIndexes: [ConcurrentIndex]
 
     /// An index built (or rebuilt) concurrently: its name and table, as far as the SQL says.
-    struct ConcurrentIndex: Sendable, Hashable {
-        var name: QualifiedName?
-        var table: QualifiedName?
+    package struct ConcurrentIndex: Sendable, Hashable {
+        package var name: QualifiedName?
+        package var table: QualifiedName?
     }
 
-    var isTransactional: Bool { mode == .transaction }
+    package var isTransactional: Bool { mode == .transaction }
 
     /// Why the migration cannot be applied as it is, in words for a person.
-    struct Refusal: Error, Sendable {
-        var message: String
+    package struct Refusal: Error, Sendable {
+        package var message: String
     }
 
-    static func prepare(_ migration: Migration, serverVersion: Int = 150_000) -> Result<PreparedMigration, Refusal> {
+    package static func prepare(_ migration: Migration, serverVersion: Int = 150_000) -> Result<PreparedMigration, Refusal> {
         guard let sql = migration.sql else {
             return .failure(Refusal(message: "\(migration.path) is not UTF-8 text; save it as UTF-8"))
         }
@@ -107,7 +114,7 @@ struct PreparedMigration: Sendable {
     }
 
     /// "CREATE INDEX CONCURRENTLY" for the plan: the statement's leading keywords.
-    static func summary(of statement: Statement) -> String {
+    package static func summary(of statement: Statement) -> String {
         let words = statement.text.split(whereSeparator: \.isWhitespace).map { $0.uppercased() }
         let leading = words.prefix { keywords.contains($0) }.prefix(4)
         return leading.isEmpty ? words.prefix(3).joined(separator: " ") : leading.joined(separator: " ")
@@ -120,7 +127,7 @@ struct PreparedMigration: Sendable {
 
     /// The line of the file an error position points at. `position` is the server's: 1-based,
     /// in characters of `sent`, which starts on line `firstLine` of the file.
-    static func line(ofPosition position: Int, in sent: String, firstLine: Int = 1) -> Int {
+    package static func line(ofPosition position: Int, in sent: String, firstLine: Int = 1) -> Int {
         var line = firstLine
         var seen = 1
         for scalar in sent.unicodeScalars {

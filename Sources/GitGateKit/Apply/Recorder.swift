@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate record`: writes ledger rows (how = recorded) for migrations someone applied by hand,
 /// after the catalog confirms every object each one creates. All or nothing: one refused

@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// Settings of one `gitgate rollback` run.
 public struct RollbackOptions: Sendable {
@@ -207,13 +214,13 @@ public struct Rollbacker: Sendable {
 
     // MARK: Reading the target
 
-    struct LedgerRow: Sendable {
-        var checksum: String
-        var appliedAt: String?
+    package struct LedgerRow: Sendable {
+        package var checksum: String
+        package var appliedAt: String?
     }
 
     /// gitgate's ledger, by version; empty when the target has no ledger yet.
-    static func ledgerRows(_ session: TargetSession) throws -> [String: LedgerRow] {
+    package static func ledgerRows(_ session: TargetSession) throws -> [String: LedgerRow] {
         guard try session.rows("SELECT pg_catalog.to_regclass('gitgate.migrations') IS NOT NULL").first?.first == "t" else { return [:] }
         var rows: [String: LedgerRow] = [:]
         for row in try session.rows("SELECT version, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' FROM gitgate.migrations") {
@@ -223,7 +230,7 @@ public struct Rollbacker: Sendable {
     }
 
     /// What a derived step finds on the target now.
-    enum Rows: Sendable, Equatable {
+    package enum Rows: Sendable, Equatable {
         /// The table is not there: nothing to delete.
         case absent
         /// It holds no rows (or the column no values).
@@ -234,7 +241,7 @@ public struct Rollbacker: Sendable {
 
     /// The exact answer to "is there data" is one row away; a query that fails or times out
     /// counts as data (fail closed). The size is the catalog's estimate.
-    static func rows(of step: RollbackStep, session: TargetSession) -> Rows {
+    package static func rows(of step: RollbackStep, session: TargetSession) -> Rows {
         guard let table = step.dataOf else { return .empty }
         let found = try? session.rows("SELECT c.reltuples::bigint FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(\(sqlLiteral(table)))")
         guard let found else { return .loses(describeLoss(step, estimate: nil, known: false)) }
@@ -246,13 +253,13 @@ public struct Rollbacker: Sendable {
     }
 
     /// What a derived step would delete, or nil when it deletes nothing.
-    static func loss(of step: RollbackStep, session: TargetSession) throws -> String? {
+    package static func loss(of step: RollbackStep, session: TargetSession) throws -> String? {
         if case .loses(let words) = rows(of: step, session: session) { return words }
         return nil
     }
 
     /// "about 1200 rows of "x" (the catalog's estimate)", or a column's values in them.
-    static func describeLoss(_ step: RollbackStep, estimate: Int64?, known: Bool) -> String {
+    package static func describeLoss(_ step: RollbackStep, estimate: Int64?, known: Bool) -> String {
         let rows: String
         if let estimate, estimate > 0 {
             rows = "about \(estimate) row\(estimate == 1 ? "" : "s") of \(step.dataOf ?? "?") (the catalog's estimate)"

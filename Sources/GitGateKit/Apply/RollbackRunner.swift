@@ -1,4 +1,11 @@
 import Postgres
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// Runs one migration's rollback on a session that holds the apply lock, and removes its ledger row.
 ///
@@ -6,10 +13,10 @@ import Postgres
 /// row, `COMMIT`: database and ledger change together or not at all (a killed gitgate makes the
 /// server roll back). Statement by statement (DROP INDEX CONCURRENTLY, `-- gitgate:no-transaction`):
 /// each statement in autocommit, the row removed only after the last one succeeded.
-struct RollbackRunner {
-    let session: TargetSession
-    var searchPath: String?
-    var allowDataLoss: Bool
+package struct RollbackRunner {
+    package let session: TargetSession
+    package var searchPath: String?
+    package var allowDataLoss: Bool
 
     private var target: Target { session.target }
     private var connection: Connection { session.connection }
@@ -21,7 +28,7 @@ struct RollbackRunner {
     }
 
     /// The milliseconds it took; nil when the ledger no longer had it (nothing was run).
-    func run(_ rollback: MigrationRollback) throws -> Result<Int?, ApplyFailure> {
+    package func run(_ rollback: MigrationRollback) throws -> Result<Int?, ApplyFailure> {
         let prepared: PreparedMigration
         switch PreparedMigration.prepare(rollback.asMigration, serverVersion: session.serverVersion) {
         case .success(let ready): prepared = ready

@@ -1,21 +1,28 @@
 import Foundation
 import Postgres
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// One session on a target for `apply` and `record`: the only place gitgate opens a writable
 /// connection. Bookkeeping queries are bounded by the target's check timeouts; migrations are
 /// not (a migration may legitimately run for hours: the server's statement_timeout bounds it).
-final class TargetSession {
-    let target: Target
-    let connection: Connection
+package final class TargetSession {
+    package let target: Target
+    package let connection: Connection
     /// A reading session runs each call as one read-only transaction (`TargetConnection.read`),
     /// so it works through a pooler; a writing one is a session of its own (`openSession`).
-    let readOnly: Bool
+    package let readOnly: Bool
 
     /// Client-side deadline for a migration's statements: long, not infinite, so a vanished
     /// server eventually ends the wait.
-    static let migrationDeadline: Duration = .seconds(7 * 24 * 3600)
+    package static let migrationDeadline: Duration = .seconds(7 * 24 * 3600)
 
-    init(_ target: Target, readOnly: Bool, environment: [String: String]) throws {
+    package init(_ target: Target, readOnly: Bool, environment: [String: String]) throws {
         self.target = target
         self.readOnly = readOnly
         connection = readOnly ? try TargetConnection.open(target, environment: environment)
@@ -23,19 +30,19 @@ final class TargetSession {
     }
 
     /// `user@host:port/db`, never a password.
-    var place: String { connection.described }
-    var serverVersion: Int { connection.serverVersion }
+    package var place: String { connection.described }
+    package var serverVersion: Int { connection.serverVersion }
 
     /// Session settings each migration (or rollback) starts from: whatever an earlier file SET is
     /// undone, and (PostgreSQL 14+) the server checks every second that gitgate is still there, so
     /// a killed run releases its lock and rolls back promptly even inside a long statement.
-    func fresh(searchPath: String?) -> String {
+    package func fresh(searchPath: String?) -> String {
         "RESET ALL; " + (searchPath.map { "SET search_path = \($0); " } ?? "")
             + (serverVersion >= 140_000 ? "SET client_connection_check_interval = 1000; " : "")
     }
 
     /// The target's apply timeouts, `SET` or `SET LOCAL`.
-    func applyTimeouts(_ scope: String) -> String {
+    package func applyTimeouts(_ scope: String) -> String {
         "\(scope) lock_timeout = \(target.applyLockTimeoutMs); \(scope) statement_timeout = \(target.applyStatementTimeoutMs)"
     }
 
@@ -43,7 +50,7 @@ final class TargetSession {
 
     /// Runs gitgate's own statements (`;`-separated, one round trip) and returns the last result's rows.
     @discardableResult
-    func rows(_ sql: String) throws -> [[String?]] {
+    package func rows(_ sql: String) throws -> [[String?]] {
         if readOnly {
             let (results, error) = try TargetConnection.read(connection, sql, target: target)
             if let error { throw TargetConnection.describe(error, target: target) }
@@ -57,7 +64,7 @@ final class TargetSession {
     }
 
     /// Like `rows`, but a statement's error is returned rather than thrown (connection failures still throw).
-    func attempt(_ sql: String, deadline: Duration? = nil) throws -> (results: [QueryResult], error: PostgresError?) {
+    package func attempt(_ sql: String, deadline: Duration? = nil) throws -> (results: [QueryResult], error: PostgresError?) {
         if readOnly { return try TargetConnection.read(connection, sql, target: target, deadline: deadline) }
         do {
             return try connection.batchUntilError(sql, timeout: deadline ?? bookkeepingDeadline)
@@ -67,18 +74,18 @@ final class TargetSession {
     }
 
     /// Ends whatever transaction a failure left open; the session stays usable when it can.
-    func rollback() {
+    package func rollback() {
         if connection.transactionStatus == .inTransaction || connection.transactionStatus == .inError {
             _ = try? connection.batchUntilError("ROLLBACK", timeout: bookkeepingDeadline)
         }
     }
 
     /// `false` when the session lost its connection: then the server has rolled back and unlocked.
-    var isUsable: Bool { connection.transactionStatus != .unknown }
+    package var isUsable: Bool { connection.transactionStatus != .unknown }
 }
 
 /// The OS user running gitgate, for the ledger.
-func currentOSUser(environment: [String: String]) -> String? {
+package func currentOSUser(environment: [String: String]) -> String? {
     let name = NSUserName()
     if !name.isEmpty { return name }
     return environment["USER"] ?? environment["LOGNAME"]

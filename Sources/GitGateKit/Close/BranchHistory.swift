@@ -1,14 +1,21 @@
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// How a branch relates to main: where it left main, whether its work is on main, and which of
 /// its commits are not. Read-only, except that a trial merge writes its tree to the object
 /// database (as `git merge-tree --write-tree` does).
-struct BranchHistory {
-    let repository: Repository
-    let mainTip: ObjectID
+package struct BranchHistory {
+    package let repository: Repository
+    package let mainTip: ObjectID
 
     /// Walks over main's history stop here: a fork point further back is treated as unknown.
-    static let walkLimit = 5_000
+    package static let walkLimit = 5_000
 
     /// The commit the branch left main at, so that "what the branch added" is `diff(fork, tip)`;
     /// nil when it cannot be known, which makes callers look at everything the tip has.
@@ -21,7 +28,7 @@ struct BranchHistory {
     ///   commit's first parent (main just before the merge) and the tip.
     /// - That commit is the tip itself (a fast-forward, or a branch with no commits of its own):
     ///   the graph no longer records where the branch started; its reflog usually does.
-    func forkPoint(branch: String?, tip: ObjectID) throws -> ObjectID? {
+    package func forkPoint(branch: String?, tip: ObjectID) throws -> ObjectID? {
         guard try repository.isAncestor(tip, of: mainTip) else {
             return try repository.mergeBase(mainTip, tip)
         }
@@ -43,7 +50,7 @@ struct BranchHistory {
     }
 
     /// How the work of `tip` reached main, or nil when some of it has not.
-    func mergeEvidence(tip: ObjectID, fork: ObjectID?) throws -> MergeEvidence? {
+    package func mergeEvidence(tip: ObjectID, fork: ObjectID?) throws -> MergeEvidence? {
         if try repository.isAncestor(tip, of: mainTip) { return .ancestor }
         if try !repository.mergeWouldChange(tip, into: mainTip) { return .changesOnMain }
         if try mainHeldEveryFile(tip: tip, fork: fork) { return .filesOnMain }
@@ -54,7 +61,7 @@ struct BranchHistory {
     /// first-parent line since then had exactly the branch's version (or, for a file the branch
     /// deleted, no file there). Then every byte of the branch's work is in main's history, even
     /// though main has edited some of those files since (which makes a trial merge conflict).
-    func mainHeldEveryFile(tip: ObjectID, fork: ObjectID?) throws -> Bool {
+    package func mainHeldEveryFile(tip: ObjectID, fork: ObjectID?) throws -> Bool {
         var wanted: [String: ObjectID?] = [:]
         for change in try repository.diff(from: fork, to: tip) {
             switch change.status {
@@ -83,7 +90,7 @@ struct BranchHistory {
 
     /// The branch's newest commits whose work is not on main, newest first, following first
     /// parents from the tip and stopping at the first commit main has (or has the work of).
-    func commitsNotOnMain(tip: ObjectID, fork: ObjectID?, limit: Int = 10) throws -> (commits: [ObjectID], more: Bool) {
+    package func commitsNotOnMain(tip: ObjectID, fork: ObjectID?, limit: Int = 10) throws -> (commits: [ObjectID], more: Bool) {
         var commits: [ObjectID] = []
         var commit: ObjectID? = tip
         while let current = commit {

@@ -1,14 +1,21 @@
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// The migration files a branch added or changed since it left main, checked against main
 /// (same content, by blob id) and turned into `Migration`s for the target check.
-struct BranchMigrations {
+package struct BranchMigrations {
     /// Every file under the migrations folder that the branch added or changed, with its blob.
-    var files: [(path: String, id: ObjectID)]
+    package var files: [(path: String, id: ObjectID)]
     /// The ones that are migrations by the layout (up files, with their down files).
-    var migrations: [Migration]
+    package var migrations: [Migration]
 
-    init(repository: Repository, configuration: Configuration, fork: ObjectID?, tip: ObjectID) throws {
+    package init(repository: Repository, configuration: Configuration, fork: ObjectID?, tip: ObjectID) throws {
         let folder = configuration.migrations
         var files: [(path: String, id: ObjectID)] = []
         for change in try repository.diff(from: fork, to: tip, under: folder) where change.status != .deleted {
@@ -24,7 +31,7 @@ struct BranchMigrations {
     }
 
     /// Files main does not have with the branch's content: each a line saying which and how.
-    func notOnMain(repository: Repository, mainTip: ObjectID) throws -> [String] {
+    package func notOnMain(repository: Repository, mainTip: ObjectID) throws -> [String] {
         try files.compactMap { file in
             switch try repository.entryID(at: file.path, in: mainTip) {
             case file.id?: return nil

@@ -1,3 +1,11 @@
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
+
 /// How a branch's work reached main.
 public enum MergeEvidence: String, Sendable, Codable {
     /// main contains the branch's tip: a merge commit or a fast-forward.
@@ -108,11 +116,11 @@ public struct CloseCandidate: Sendable {
     public var folderExists: Bool
 
     /// Worktree-relative paths of every ignored file seen, to notice changes before removing.
-    var ignoredPaths: Set<String> = []
+    package var ignoredPaths: Set<String> = []
     /// What to rename into the keep folder, relative to the worktree's top (folders end in "/").
-    var keepMoves: [String] = []
+    package var keepMoves: [String] = []
     /// Where kept files go: `<commondir>/gitgate/kept`.
-    var keepBase: String = ""
+    package var keepBase: String = ""
 
     public init(branch: String?, worktree: String?, worktreeName: String?, tip: String, tipSummary: String,
                 merge: MergeEvidence? = nil, refusals: [CloseRefusal] = [], ignored: [IgnoredGroup] = [],

@@ -1,3 +1,11 @@
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
+
 /// `gitgate close --check`: whether a worktree's folder can be removed, by gitgate close or by
 /// any other tool (a worktree manager's remove, `git worktree remove`), without losing anything.
 /// Answering changes nothing.

@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// What `gitgate close` prints: each candidate as it is assessed, each removal, the closing
 /// words (where to cd, reminders, next steps), and the JSON object for scripts.
@@ -31,7 +38,7 @@ public enum CloseReport {
 
     /// One line per group of ignored files: "to keep" (moved into the keep folder when it
     /// closes) or "to delete" with the rule that says so.
-    static func ignoredLines(_ candidate: CloseCandidate, style: Style) -> [String] {
+    package static func ignoredLines(_ candidate: CloseCandidate, style: Style) -> [String] {
         var lines: [String] = []
         for group in candidate.ignored.prefix(12) {
             if let rule = group.discard {
@@ -101,34 +108,34 @@ public enum CloseReport {
     // MARK: JSON
 
     private struct JSONSummary: Encodable {
-        var dryRun: Bool
-        var worktrees: [JSONEntry]
-        var cd: String?
-        var reminders: [String]
-        var nextSteps: [String]
+        package var dryRun: Bool
+        package var worktrees: [JSONEntry]
+        package var cd: String?
+        package var reminders: [String]
+        package var nextSteps: [String]
     }
 
     private struct JSONEntry: Encodable {
-        var action: String
-        var branch: String?
-        var worktree: String?
-        var tip: String
-        var merged: String?
-        var restore: String?
-        var refusals: [CloseRefusal]
-        var ignored: [IgnoredGroup]
-        var kept: KeptJSON?
-        var migrations: [JSONMigration]
-        var notes: [String]
-        var reason: String?
+        package var action: String
+        package var branch: String?
+        package var worktree: String?
+        package var tip: String
+        package var merged: String?
+        package var restore: String?
+        package var refusals: [CloseRefusal]
+        package var ignored: [IgnoredGroup]
+        package var kept: KeptJSON?
+        package var migrations: [JSONMigration]
+        package var notes: [String]
+        package var reason: String?
     }
 
-    struct KeptJSON: Encodable {
-        var folder: String
-        var files: Int
-        var restore: String
+    package struct KeptJSON: Encodable {
+        package var folder: String
+        package var files: Int
+        package var restore: String
 
-        init(_ kept: KeptFiles) {
+        package init(_ kept: KeptFiles) {
             folder = kept.folder
             files = kept.files
             restore = kept.restoreCommand
@@ -136,9 +143,9 @@ public enum CloseReport {
     }
 
     private struct JSONMigration: Encodable {
-        var version: String
-        var path: String
-        var targets: [String: TargetStatus]
+        package var version: String
+        package var path: String
+        package var targets: [String: TargetStatus]
     }
 
     /// `{"dryRun", "worktrees": [{"action": "closed" | "would-close" | "kept", "branch", "worktree",
@@ -191,16 +198,16 @@ public enum CloseReport {
     }
 
     private struct JSONCheck: Encodable {
-        var safe: Bool
-        var closable: Bool
-        var worktree: String?
-        var branch: String?
-        var tip: String?
-        var merged: String?
-        var reasons: [CloseRefusal]
-        var ignored: [IgnoredGroup]
-        var migrations: [JSONMigration]
-        var notes: [String]
+        package var safe: Bool
+        package var closable: Bool
+        package var worktree: String?
+        package var branch: String?
+        package var tip: String?
+        package var merged: String?
+        package var reasons: [CloseRefusal]
+        package var ignored: [IgnoredGroup]
+        package var migrations: [JSONMigration]
+        package var notes: [String]
     }
 
     /// `{"safe", "closable", "worktree", "branch", "tip", "merged", "reasons": [{"code", "message",

@@ -1,3 +1,11 @@
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
+
 /// What `gitgate close` was asked to do.
 public struct CloseOptions: Sendable {
     /// A worktree path or a branch name; nil for the worktree gitgate runs in.
@@ -42,7 +50,7 @@ extension CloseCandidate {
         return .ask("\(actionQuestion) (\(deleted) ignored file\(deleted == 1 ? "" : "s") marked \"to delete\" above will be deleted for good)")
     }
 
-    var actionQuestion: String {
+    package var actionQuestion: String {
         switch (worktree, branch) {
         case let (path?, name?): return "Remove worktree \(path) and delete branch \(name)?"
         case let (path?, nil): return "Remove worktree \(path)?"

@@ -1,5 +1,12 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate close`: finds out whether a worktree and its branch can go without losing anything,
 /// and removes them when they can. Assessing never changes anything; `close` re-checks what may
@@ -14,8 +21,8 @@ public final class Closer: Sendable {
     public let mainWorktree: String?
     /// Where gitgate was started (the worktree you are in, or `-C`).
     public let invokedAt: String
-    let invokedRepository: Repository
-    let environment: [String: String]
+    package let invokedRepository: Repository
+    package let environment: [String: String]
     /// `closeDiscard` globs from `.gitgate` as committed on main: the ignored files close deletes.
     public let closeDiscard: [String]
 
@@ -360,7 +367,7 @@ private func describe(_ state: Repository.State) -> String {
 
 /// An absolute path with symlinks resolved and no `.`/`..`, for comparing paths git and
 /// people write differently. A path that no longer exists is only standardised.
-func canonical(_ path: String) -> String {
+package func canonical(_ path: String) -> String {
     let url = URL(fileURLWithPath: path).standardizedFileURL
     return (FileManager.default.fileExists(atPath: url.path) ? url.resolvingSymlinksInPath() : url).path
 }

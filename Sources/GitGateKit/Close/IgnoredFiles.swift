@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// Why an ignored file is deleted with its worktree instead of kept.
 public enum DiscardRule: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -74,25 +81,25 @@ public enum IgnoredFiles {
     public static let largeFileBytes: Int64 = 10 * 1024 * 1024
 
     /// Folders that tools rebuild on demand: nothing in them counts as data.
-    static let regenerable: Set<String> = [
+    package static let regenerable: Set<String> = [
         "node_modules", ".build", "build", "dist", "target", "__pycache__", ".venv", "venv", ".tox",
         ".gradle", ".next", ".nuxt", ".cache", "DerivedData", ".pytest_cache", ".mypy_cache", ".swiftpm",
         "coverage", ".parcel-cache", ".turbo",
     ]
 
     /// Folder names local databases are usually kept in.
-    static let databaseFolders: Set<String> = [
+    package static let databaseFolders: Set<String> = [
         "pgdata", ".pgdata", "pg_data", "postgres-data", "postgres_data", "postgresql-data", "pgsql",
         "mysql", "mysql-data", "mysql_data", "mariadb", "mariadb-data", "mongo-data", "mongodb", "mongo_data",
         "dbdata", "db-data", "db_data", "redis-data", "elasticsearch-data", "minio-data", "clickhouse-data",
     ]
 
-    static let databaseExtensions: Set<String> = [
+    package static let databaseExtensions: Set<String> = [
         "db", "sqlite", "sqlite3", "db3", "mdb", "accdb", "duckdb", "realm", "dump", "bak", "backup", "tfstate",
     ]
 
     /// `.env`, `.env.local`, `.env.production`, but not the committed-by-convention examples.
-    static func isEnvironmentFile(_ name: String) -> Bool {
+    package static func isEnvironmentFile(_ name: String) -> Bool {
         guard name == ".env" || name.hasPrefix(".env.") else { return false }
         return ![".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"].contains(name)
     }
@@ -147,7 +154,7 @@ public enum IgnoredFiles {
         return order.map { byKey[$0]! }
     }
 
-    static func groupKey(_ path: String, isFolder: Bool) -> String {
+    package static func groupKey(_ path: String, isFolder: Bool) -> String {
         let components = path.split(separator: "/").map(String.init)
         if let index = components.firstIndex(where: { regenerable.contains($0) || databaseFolders.contains($0) }),
            index < components.count - 1 || isFolder {
@@ -158,13 +165,13 @@ public enum IgnoredFiles {
     }
 
     /// The size of a file as stored; a symlink counts as itself, never its target.
-    static func fileSize(_ path: String) -> Int64 {
+    package static func fileSize(_ path: String) -> Int64 {
         var info = stat()
         guard lstat(path, &info) == 0 else { return 0 }
         return Int64(info.st_size)
     }
 
-    static func folderSize(_ path: String) -> (files: Int, bytes: Int64) {
+    package static func folderSize(_ path: String) -> (files: Int, bytes: Int64) {
         guard let enumerator = FileManager.default.enumerator(atPath: path) else { return (0, 0) }
         var files = 0
         var bytes: Int64 = 0

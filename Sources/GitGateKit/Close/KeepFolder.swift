@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// A worktree's ignored files, moved out of it by `gitgate close` before it was removed.
 public struct KeptFiles: Sendable, Hashable, Codable {
@@ -18,14 +25,14 @@ public struct KeptFiles: Sendable, Hashable, Codable {
 }
 
 /// Why the keep folder cannot take a worktree's ignored files by renaming them.
-enum KeepFolderProblem: Sendable, Hashable {
+package enum KeepFolderProblem: Sendable, Hashable {
     /// The nearest existing folder on the way to the keep folder is a file.
     case notAFolder(String)
     case notWritable(String)
     /// An ignored entry lives on another filesystem than the keep folder: a rename would fail (EXDEV).
     case otherFilesystem(entry: String)
 
-    var explanation: String {
+    package var explanation: String {
         switch self {
         case .notAFolder(let path): return "\(path) is not a folder"
         case .notWritable(let path): return "\(path) is not writable"
@@ -38,12 +45,12 @@ enum KeepFolderProblem: Sendable, Hashable {
 /// `gitgate close` keeps ignored files by renaming them into `<commondir>/gitgate/kept/`: a
 /// rename is instant and never leaves a half copy, and it cannot cross filesystems, which is
 /// why the keep folder's filesystem is checked before anything is moved.
-enum KeepFolder {
-    static func base(commonDir: String) -> String { commonDir + "/gitgate/kept" }
+package enum KeepFolder {
+    package static func base(commonDir: String) -> String { commonDir + "/gitgate/kept" }
 
     /// What to rename, relative to the worktree's top: each whole ignored folder (`roots`, as
     /// `git status --ignored` lists them) whose files are all kept, else each kept file in it.
-    static func moves(files: [String], roots: [String], discard: (String) -> DiscardRule?) -> [String] {
+    package static func moves(files: [String], roots: [String], discard: (String) -> DiscardRule?) -> [String] {
         var moves: [String] = []
         var covered = Set<String>()
         for root in roots {
@@ -67,7 +74,7 @@ enum KeepFolder {
     }
 
     /// Why `moves` (relative to `worktree`) cannot be renamed into the keep folder under `base`; nil when they can.
-    static func problem(base: String, worktree: String, moves: [String]) -> KeepFolderProblem? {
+    package static func problem(base: String, worktree: String, moves: [String]) -> KeepFolderProblem? {
         guard !moves.isEmpty else { return nil }
         var existing = base
         var info = stat()
@@ -96,7 +103,7 @@ enum KeepFolder {
     /// Makes a new folder `<base>/<label>-<UTC time>` and renames each of `moves` into it. On a
     /// failure, everything moved so far is renamed back and the new folder removed before it
     /// throws: a refusal when all went back, an I/O error naming what could not.
-    static func move(_ moves: [String], from worktree: String, base: String, label: String,
+    package static func move(_ moves: [String], from worktree: String, base: String, label: String,
                      refusing title: String, now: Date = Date()) throws -> String {
         let files = FileManager.default
         var worktreeInfo = stat()
@@ -168,11 +175,4 @@ enum KeepFolder {
         for relative in inside { rmdir(folder + "/" + relative) }
         rmdir(folder)
     }
-}
-
-/// `path` as one shell word: unchanged when it holds only safe characters, else in single quotes.
-func shellQuoted(_ path: String) -> String {
-    let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./,:@%+=")
-    if !path.isEmpty, path.unicodeScalars.allSatisfy(safe.contains) { return path }
-    return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

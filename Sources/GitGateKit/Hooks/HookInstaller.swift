@@ -1,5 +1,12 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// The git hooks gitgate installs. Each is a small `sh` script (the repository's `hooks/`
 /// folder, embedded in the binary) that calls `gitgate hook NAME` only when it has to.
@@ -22,7 +29,7 @@ public enum Hook: String, CaseIterable, Sendable {
     /// The hooks `gitgate install` puts in a bare repository.
     public static let server: [Hook] = [.preReceive]
 
-    var template: [UInt8] {
+    package var template: [UInt8] {
         switch self {
         case .preMergeCommit: return PackageResources.pre_merge_commit
         case .preCommit: return PackageResources.pre_commit
@@ -41,7 +48,7 @@ public enum Hook: String, CaseIterable, Sendable {
 /// the old hook is kept beside ours as `<hook>.gitgate-chained`, runs first, and its refusal stands.
 public struct HookInstaller {
     /// Marks a hook file as gitgate's, so re-running install replaces it and uninstall finds it.
-    static let marker = "# gitgate-managed hook"
+    package static let marker = "# gitgate-managed hook"
     public static let chainedSuffix = ".gitgate-chained"
 
     public let repository: Repository
@@ -203,7 +210,7 @@ public struct HookInstaller {
     }
 
     /// For a value placed between double quotes in `sh`.
-    static func shellEscaped(_ value: String) -> String {
+    package static func shellEscaped(_ value: String) -> String {
         var result = ""
         for character in value {
             if "\"$`\\".contains(character) { result.append("\\") }
@@ -346,13 +353,5 @@ public enum HookManager: Sendable, Equatable {
         case .relativeHooksPath(let path):
             return "core.hooksPath is relative (\(path)): git resolves it in each worktree, so hooks written there miss the other worktrees. Make it absolute (git config core.hooksPath \"$(pwd)/\(path)\"), or unset it, then run gitgate install again."
         }
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        var result = self
-        while result.count > 1 && result.hasSuffix(suffix) { result.removeLast(suffix.count) }
-        return result
     }
 }

@@ -1,5 +1,12 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate hook NAME`: what each installed hook runs once its `sh` filter has decided the
 /// update touches main. It finds the migrations the update would bring into main, checks them
@@ -13,14 +20,14 @@ public struct HookRunner {
         /// For stderr: git shows it to the person who ran the command.
         public var message: String
 
-        static let allow = Outcome(status: 0, message: "")
+        package static let allow = Outcome(status: 0, message: "")
     }
 
     /// The hooks `gitgate hook` knows.
     public static let names = ["pre-merge-commit", "pre-commit", "reference-transaction", "pre-push", "pre-receive",
                                "post-merge", "post-commit", "post-checkout", "post-rewrite"]
     /// The hooks that come after the fact: they never refuse, they notice main moving around the gate.
-    static let afterTheFact: Set<String> = ["post-merge", "post-commit", "post-checkout", "post-rewrite"]
+    package static let afterTheFact: Set<String> = ["post-merge", "post-commit", "post-checkout", "post-rewrite"]
     /// The hooks git feeds on stdin.
     public static let readingInput: Set<String> = ["reference-transaction", "pre-push", "pre-receive"]
 
@@ -107,27 +114,27 @@ public struct HookRunner {
     // MARK: What to check, per route
 
     /// One update of main, and how to read what it brings.
-    struct Update {
+    package struct Update {
         /// "merge of feature into main"
-        var summary: String
+        package var summary: String
         /// For the skip log: refs and commits.
-        var what: String
+        package var what: String
         /// The branch it brings, when known: its worktree is where `gitgate apply` runs.
-        var branch: String?
+        package var branch: String?
         /// Set when pre-merge-commit or pre-commit has just checked exactly this result.
-        var verified: VerifiedResult? = nil
-        var inspect: (Inspector) throws -> Inspection
+        package var verified: VerifiedResult? = nil
+        package var inspect: (Inspector) throws -> Inspection
     }
 
-    struct Plan {
-        var repository: Repository
-        var configuration: Configuration
-        var updates: [Update]
+    package struct Plan {
+        package var repository: Repository
+        package var configuration: Configuration
+        package var updates: [Update]
         /// Where things stand after a refusal, and how to finish.
-        var afterRefusal: String
+        package var afterRefusal: String
         /// pre-merge-commit and pre-commit: what a pass vouches for (main's tip, and the index that
         /// becomes the commit), for the reference-transaction hook that follows.
-        var record: (base: ObjectID, tree: () throws -> ObjectID)? = nil
+        package var record: (base: ObjectID, tree: () throws -> ObjectID)? = nil
     }
 
     private func makePlan() throws -> Plan? {
@@ -499,12 +506,12 @@ public struct HookRunner {
 }
 
 /// `GITGATE_SKIP="reason"`, or on a server the push option `gitgate-skip=reason`.
-enum SkipRequest: Equatable {
+package enum SkipRequest: Equatable {
     case none
     case emptyReason(source: String)
     case reason(String)
 
-    init(environment: [String: String], hook: String) {
+    package init(environment: [String: String], hook: String) {
         if let value = environment["GITGATE_SKIP"] {
             let reason = value.trimmingCharacters(in: .whitespacesAndNewlines)
             self = reason.isEmpty ? .emptyReason(source: "GITGATE_SKIP") : .reason(reason)

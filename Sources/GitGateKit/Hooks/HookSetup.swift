@@ -1,5 +1,12 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate install` and `gitgate uninstall`, from any worktree of the repository (or inside a
 /// bare repository, where install puts the server-side pre-receive hook).

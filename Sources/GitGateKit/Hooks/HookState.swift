@@ -1,11 +1,18 @@
 import Digest
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// What the hooks remember between one another, in `<common dir>/gitgate/` (shared by every
 /// worktree, like the skip log).
-enum HookState {
-    static func folder(_ repository: Repository) -> String {
+package enum HookState {
+    package static func folder(_ repository: Repository) -> String {
         repository.commonDir.trimmingSuffix("/") + "/gitgate"
     }
 }
@@ -14,20 +21,20 @@ enum HookState {
 /// reference-transaction hook writes it (in `sh`) once an update of main it let through is
 /// committed; the post-* hooks compare main with it, so they cost one git process unless main
 /// moved around the gate.
-struct MainSeen {
-    let path: String
+package struct MainSeen {
+    package let path: String
 
-    init(repository: Repository) {
+    package init(repository: Repository) {
         path = HookState.folder(repository) + "/main-seen"
     }
 
     /// nil when there is no record or it does not hold a commit id.
-    func read() -> ObjectID? {
+    package func read() -> ObjectID? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return ObjectID(hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    func write(_ tip: ObjectID) throws {
+    package func write(_ tip: ObjectID) throws {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
@@ -37,43 +44,43 @@ struct MainSeen {
         }
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    package func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A check that pre-merge-commit or pre-commit has just passed against the databases, so the
 /// reference-transaction hook of the same git command need not ask them again.
-struct VerifiedResult: Codable, Equatable {
+package struct VerifiedResult: Codable, Equatable {
     /// Only a pass is ever written; the field says so on disk.
-    enum Verdict: String, Codable { case ready }
+    package enum Verdict: String, Codable { case ready }
 
     /// The ref the result goes to (`refs/heads/main`).
-    var ref: String
+    package var ref: String
     /// main's tip the result was checked on top of.
-    var base: String
+    package var base: String
     /// The tree that was checked: the index that became the commit.
-    var tree: String
-    var verdict: Verdict
+    package var tree: String
+    package var verdict: Verdict
     /// Seconds since 1970.
-    var checkedAt: Double
+    package var checkedAt: Double
     /// `VerificationRecord.fingerprint` of the gated targets it was checked against.
-    var targets: String
-    var hook: String
+    package var targets: String
+    package var hook: String
 }
 
 /// `gitgate/verified`: the last `VerifiedResult`. Trusted only for the same ref, base, tree and
 /// gated targets, within `lifetime`; read once (taking it removes it), so anything else is checked.
-struct VerificationRecord {
+package struct VerificationRecord {
     /// Long enough for an editor open on the merge message, short enough that production has
     /// not changed since: past it, the update is checked again.
-    static let lifetime: TimeInterval = 300
+    package static let lifetime: TimeInterval = 300
 
-    let path: String
+    package let path: String
 
-    init(repository: Repository) {
+    package init(repository: Repository) {
         path = HookState.folder(repository) + "/verified"
     }
 
-    func write(_ result: VerifiedResult) throws {
+    package func write(_ result: VerifiedResult) throws {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
@@ -86,7 +93,7 @@ struct VerificationRecord {
     /// The record when it vouches for exactly this update; nil otherwise (missing, unreadable,
     /// stale, from the future, or for another ref, base, tree or set of targets). Either way the
     /// record is used up.
-    func take(ref: String, base: ObjectID, tree: ObjectID, targets: String, now: Date = Date()) -> VerifiedResult? {
+    package func take(ref: String, base: ObjectID, tree: ObjectID, targets: String, now: Date = Date()) -> VerifiedResult? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         remove()
         guard let record = try? JSONDecoder().decode(VerifiedResult.self, from: data) else { return nil }
@@ -96,11 +103,11 @@ struct VerificationRecord {
         return record
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    package func remove() { try? FileManager.default.removeItem(atPath: path) }
 
     /// Names the gated targets and where each connects (passwords hidden, then hashed), so a
     /// record made for other targets, or another database behind the same variable, is not trusted.
-    static func fingerprint(_ configuration: Configuration, environment: [String: String]) -> String {
+    package static func fingerprint(_ configuration: Configuration, environment: [String: String]) -> String {
         let lines = configuration.gatedTargets.map { target -> String in
             let resolved = (try? target.connection.resolve(target: target.name, environment: environment))
                 .map(ConnectionSource.hidePassword(in:)) ?? "(unresolved)"

@@ -1,5 +1,12 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate check --base REV --head REV`: what `head` would bring into `base`, checked against
 /// every gated target. For CI (a required status check where a forge merges in its web page)
@@ -27,7 +34,7 @@ public enum UpdateCheck {
         return report
     }
 
-    static func commit(_ rev: String, in repository: Repository, role: String) throws -> ObjectID {
+    package static func commit(_ rev: String, in repository: Repository, role: String) throws -> ObjectID {
         do {
             return try repository.resolve(rev)
         } catch {
@@ -38,10 +45,10 @@ public enum UpdateCheck {
 
 /// What the hooks and `gitgate check` share: the verdict on an inspection, with every gated
 /// target required, and the git details of a hook's environment.
-enum GateRun {
+package enum GateRun {
     /// Fails closed: with migrations to merge and no gated target, the verdict is blocked. With
     /// no migrations, no database is asked.
-    static func evaluate(_ inspection: Inspection, configuration: Configuration,
+    package static func evaluate(_ inspection: Inspection, configuration: Configuration,
                          environment: [String: String], repository: Repository? = nil) -> StatusReport {
         if inspection.migrations.isEmpty {
             let verdict = Gate.verdict(inspection: inspection, findings: [:], checks: [], requireGatedTarget: true, policy: configuration,
@@ -55,7 +62,7 @@ enum GateRun {
     }
 
     /// During pre-receive, pushed objects wait in a quarantine folder that libgit2 does not read by itself.
-    static func addQuarantine(to repository: Repository, environment: [String: String]) throws {
+    package static func addQuarantine(to repository: Repository, environment: [String: String]) throws {
         var folders: [String] = []
         if let directory = environment["GIT_OBJECT_DIRECTORY"]?.nonEmpty { folders.append(directory) }
         folders += (environment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] ?? "").split(separator: ":").map(String.init)
@@ -70,17 +77,17 @@ enum GateRun {
     }
 
     /// A git object name made of zeros: "no commit" (a ref being created or deleted).
-    static func isZero(_ sha: String) -> Bool { !sha.isEmpty && sha.allSatisfy { $0 == "0" } }
+    package static func isZero(_ sha: String) -> Bool { !sha.isEmpty && sha.allSatisfy { $0 == "0" } }
 
     /// `configuration.mainBranch`, else `main`, else `master` (as the branch may not exist yet).
-    static func mainBranch(_ configuration: Configuration, _ repository: Repository) -> String {
+    package static func mainBranch(_ configuration: Configuration, _ repository: Repository) -> String {
         if let configured = configuration.mainBranch { return configured }
         return repository.branchExists("main") || !repository.branchExists("master") ? "main" : "master"
     }
 
     /// The worktree's `.gitgate` when there is a worktree (as `gitgate status` reads it); in a
     /// bare repository, the one committed in `commits`.
-    static func configuration(_ repository: Repository, commits: [ObjectID]) throws -> Configuration {
+    package static func configuration(_ repository: Repository, commits: [ObjectID]) throws -> Configuration {
         if repository.workdir != nil { return try Configuration.load(from: repository) }
         return try Configuration.load(from: repository, committedIn: commits)
     }
@@ -88,5 +95,5 @@ enum GateRun {
 
 extension String {
     /// `refs/heads/main` → `main`; anything else unchanged.
-    var branchShortName: String { hasPrefix("refs/heads/") ? String(dropFirst("refs/heads/".count)) : self }
+    package var branchShortName: String { hasPrefix("refs/heads/") ? String(dropFirst("refs/heads/".count)) : self }
 }

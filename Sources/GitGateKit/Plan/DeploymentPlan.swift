@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate plan`: the branch's deployment checklist, filled in from the truth. The states and
 /// the verdict are the gate's own (StatusService); this adds how apply would run each migration,
@@ -145,7 +152,7 @@ public struct DeploymentPlan: Sendable {
 
 extension MigrationRollback {
     /// "restore from the backup or point in time before …": what undoes a migration gitgate cannot reverse.
-    func restoreAdvice(appliedAt: String?) -> String {
+    package func restoreAdvice(appliedAt: String?) -> String {
         "restore from the backup or point in time before " + (appliedAt.map { "\($0) (when it was applied)" } ?? "it is applied")
     }
 }

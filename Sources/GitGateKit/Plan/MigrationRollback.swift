@@ -1,5 +1,12 @@
 import Foundation
 import SQL
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// How one migration is undone: its down part (a file of its own or a section of its file),
 /// the reverse gitgate derives from its SQL, or nothing but a restore.
@@ -51,14 +58,14 @@ public struct MigrationRollback: Sendable {
     }
 
     /// The same text as a migration gitgate can prepare and review.
-    var asMigration: Migration {
+    package var asMigration: Migration {
         Migration(version: migration.version, name: migration.name, path: downPath ?? migration.path, source: migration.source,
                   contents: Data(sql.utf8), transaction: migration.transaction)
     }
 }
 
 /// Builds each migration's rollback from the files alone (no database).
-enum RollbackPlanner {
+package enum RollbackPlanner {
     /// Rules that flag what a down part is for: dropping and deleting.
     private static let expectedInDown: Set<String> = [
         Rule.destructiveDrop.rawValue, Rule.destructiveDelete.rawValue, Rule.destructiveTruncate.rawValue,
@@ -68,7 +75,7 @@ enum RollbackPlanner {
     ]
 
     /// - Parameter root: the worktree's top folder, where a separate down file is read.
-    static func rollback(for migration: Migration, root: String, configuration: Configuration) -> MigrationRollback {
+    package static func rollback(for migration: Migration, root: String, configuration: Configuration) -> MigrationRollback {
         var rollback = MigrationRollback(migration: migration, kind: .derived, downPath: nil, sql: "", steps: [], drops: [],
                                          findings: [], irreversible: [], problem: nil, transactional: true)
         // The down part: a section already read with the file, or a file of its own.

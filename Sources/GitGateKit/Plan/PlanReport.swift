@@ -1,4 +1,11 @@
 import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// How `gitgate plan` and `gitgate rollback` talk: text for a terminal, Markdown for a pull
 /// request comment, JSON for scripts. None of them prints a connection string.
@@ -229,79 +236,79 @@ public enum PlanReport {
     // MARK: JSON
 
     private struct JSONPlan: Encodable {
-        var verdict: Verdict.Decision
-        var summary: String
-        var branch: String
-        var base: String
-        var head: String
-        var mergeBase: String?
-        var reasons: [String]
-        var notes: [String]
-        var targets: [JSONTarget]
-        var migrations: [JSONMigration]
-        var rollback: JSONRollbackPlan
-        var tables: [JSONTable]
-        var afterMerge: [String]
+        package var verdict: Verdict.Decision
+        package var summary: String
+        package var branch: String
+        package var base: String
+        package var head: String
+        package var mergeBase: String?
+        package var reasons: [String]
+        package var notes: [String]
+        package var targets: [JSONTarget]
+        package var migrations: [JSONMigration]
+        package var rollback: JSONRollbackPlan
+        package var tables: [JSONTable]
+        package var afterMerge: [String]
     }
 
     private struct JSONTable: Encodable {
-        var table: String
-        var exists: Bool
-        var columns: [String]
-        var indexes: [String]
-        var rows: String?
+        package var table: String
+        package var exists: Bool
+        package var columns: [String]
+        package var indexes: [String]
+        package var rows: String?
     }
 
     private struct JSONTarget: Encodable {
-        var name: String
-        var gate: Bool
-        var error: String?
-        var applyLockTimeoutMs: Int
-        var applyStatementTimeoutMs: Int
+        package var name: String
+        package var gate: Bool
+        package var error: String?
+        package var applyLockTimeoutMs: Int
+        package var applyStatementTimeoutMs: Int
     }
 
     private struct JSONMigration: Encodable {
-        var version: String
-        var name: String
-        var path: String
-        var checksum: String
-        var findings: [Finding]
-        var targets: [String: TargetStatus]
-        var transactional: Bool
-        var applyNote: String?
+        package var version: String
+        package var name: String
+        package var path: String
+        package var checksum: String
+        package var findings: [Finding]
+        package var targets: [String: TargetStatus]
+        package var transactional: Bool
+        package var applyNote: String?
     }
 
     private struct JSONRollbackPlan: Encodable {
-        var target: String?
-        var command: String?
-        var error: String?
-        var migrations: [JSONRollback]
+        package var target: String?
+        package var command: String?
+        package var error: String?
+        package var migrations: [JSONRollback]
     }
 
-    struct JSONRollback: Encodable {
-        struct Step: Encodable {
-            var sql: String
-            var removes: String
-            var dataOf: String?
-            var column: String?
-            var loses: String?
+    package struct JSONRollback: Encodable {
+        package struct Step: Encodable {
+            package var sql: String
+            package var removes: String
+            package var dataOf: String?
+            package var column: String?
+            package var loses: String?
         }
-        var version: String
-        var path: String
-        var kind: MigrationRollback.Kind
-        var downPath: String?
-        var sql: String?
-        var steps: [Step]
-        var drops: [String]
-        var findings: [Finding]
-        var irreversible: [String]
-        var problem: String?
-        var transactional: Bool
-        var appliedAt: String?
-        var restore: String?
+        package var version: String
+        package var path: String
+        package var kind: MigrationRollback.Kind
+        package var downPath: String?
+        package var sql: String?
+        package var steps: [Step]
+        package var drops: [String]
+        package var findings: [Finding]
+        package var irreversible: [String]
+        package var problem: String?
+        package var transactional: Bool
+        package var appliedAt: String?
+        package var restore: String?
     }
 
-    static func jsonRollback(_ rollback: MigrationRollback, appliedAt: String?, rows: [String?]) -> JSONRollback {
+    package static func jsonRollback(_ rollback: MigrationRollback, appliedAt: String?, rows: [String?]) -> JSONRollback {
         JSONRollback(version: rollback.migration.version, path: rollback.migration.path, kind: rollback.kind,
                      downPath: rollback.downPath, sql: rollback.kind == .irreversible ? nil : rollback.sql,
                      steps: rollback.steps.enumerated().map { index, step in
@@ -333,7 +340,7 @@ public enum PlanReport {
         return encode(object)
     }
 
-    static func encode<T: Encodable>(_ value: T) -> String {
+    package static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }
@@ -378,22 +385,22 @@ public enum PlanReport {
     }
 
     private struct JSONRollbackRun: Encodable {
-        struct Step: Encodable {
-            var version: String
-            var outcome: RollbackResult.Step.Outcome?
-            var durationMs: Int?
-            var note: String?
-            var refusal: String?
-            var losses: [String]
-            var plan: JSONRollback
+        package struct Step: Encodable {
+            package var version: String
+            package var outcome: RollbackResult.Step.Outcome?
+            package var durationMs: Int?
+            package var note: String?
+            package var refusal: String?
+            package var losses: [String]
+            package var plan: JSONRollback
         }
-        var target: String
-        var dryRun: Bool
+        package var target: String
+        package var dryRun: Bool
         /// rolled-back | nothing-to-roll-back | dry-run | refused | failed
-        var result: String
-        var migrations: [Step]
-        var refusals: [String]
-        var failure: String?
+        package var result: String
+        package var migrations: [Step]
+        package var refusals: [String]
+        package var failure: String?
     }
 
     public static func rollbackJSON(_ plan: RollbackPlan, result: RollbackResult?) -> String {

@@ -1,4 +1,11 @@
 import SQL
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// One statement of a derived rollback, with what running it loses.
 public struct RollbackStep: Sendable, Hashable, Codable {
@@ -17,15 +24,15 @@ public struct RollbackStep: Sendable, Hashable, Codable {
 /// The reverse gitgate derives from a migration's SQL effects when it has no down part: only for
 /// statements whose effect it can undo exactly (a CREATE, an ADD COLUMN); anything else makes the
 /// whole migration irreversible, because a partial reverse would leave a state nobody reviewed.
-enum RollbackDerivation {
-    struct Outcome: Sendable {
+package enum RollbackDerivation {
+    package struct Outcome: Sendable {
         /// In the order they run: the reverse of the migration's order (dependents first).
-        var steps: [RollbackStep] = []
+        package var steps: [RollbackStep] = []
         /// Why it cannot be reversed, one per statement: "line 3: DROP TABLE removes what it dropped".
-        var irreversible: [String] = []
+        package var irreversible: [String] = []
     }
 
-    static func derive(_ script: SQLScript) -> Outcome {
+    package static func derive(_ script: SQLScript) -> Outcome {
         var outcome = Outcome()
         var created: Set<String> = []
         var forward: [RollbackStep] = []

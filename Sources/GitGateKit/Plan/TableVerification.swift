@@ -1,4 +1,11 @@
 import SQL
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// The checklist's production test without leaving gitgate: for each table the branch creates,
 /// whether it exists on the target, its columns and indexes as the catalog has them, and its rows.
@@ -12,10 +19,10 @@ public struct TableVerification: Sendable {
     public var rows: String?
 
     /// Counting stops here; past it the catalog's estimate is given, said as such.
-    static let countLimit = 100_000
+    package static let countLimit = 100_000
 
     /// Tables the migrations create (CREATE TABLE, in order, each once).
-    static func tables(in migrations: [Migration]) -> [QualifiedName] {
+    package static func tables(in migrations: [Migration]) -> [QualifiedName] {
         var seen: [QualifiedName] = []
         for migration in migrations {
             guard let sql = migration.sql, let script = try? SQLScript.parse(sql) else { continue }
@@ -29,7 +36,7 @@ public struct TableVerification: Sendable {
     }
 
     /// Reads each table on the session; the count is bounded by `countLimit` and the session's statement timeout.
-    static func verify(_ tables: [QualifiedName], session: TargetSession) -> [TableVerification] {
+    package static func verify(_ tables: [QualifiedName], session: TargetSession) -> [TableVerification] {
         tables.map { name in
             let quoted = Expectations.quoted(name)
             let literal = sqlLiteral(quoted)

@@ -2,6 +2,13 @@ import Foundation
 import Git
 import Postgres
 import SQL
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate doctor`: every part of the set-up, checked, each problem with its fix.
 public struct Diagnosis: Sendable {
@@ -19,7 +26,7 @@ public struct Diagnosis: Sendable {
 
     /// Every migration on main that a gated target lacks: one that reached main around the gate,
     /// or a database adopted late (then `gitgate baseline` records what it already has).
-    static func mainAgainstTargets(_ inspector: Inspector, _ configuration: Configuration,
+    package static func mainAgainstTargets(_ inspector: Inspector, _ configuration: Configuration,
                                    _ environment: [String: String]) -> Item {
         guard let main = try? inspector.mainBranch(), let inspection = try? inspector.inspectWorktree(branch: main) else {
             return Item(name: "main vs targets", status: .warning, detail: "main's migrations could not be read")
@@ -118,7 +125,7 @@ public struct Diagnosis: Sendable {
     }
 
     /// Connects read-only and reads the server version and whether the ledger exists.
-    static func probe(_ target: Target, ledger: LedgerKind, folder: String = "", environment: [String: String]) -> Item {
+    package static func probe(_ target: Target, ledger: LedgerKind, folder: String = "", environment: [String: String]) -> Item {
         let name = "target \(target.name)" + (target.gate ? " (gated)" : "")
         do {
             let connection = try TargetConnection.open(target, environment: environment)
@@ -146,7 +153,7 @@ public struct Diagnosis: Sendable {
         }
     }
 
-    static func formatLibpq(_ version: Int) -> String { "\(version / 10000).\(version % 10000)" }
+    package static func formatLibpq(_ version: Int) -> String { "\(version / 10000).\(version % 10000)" }
 
     public func text(style: Style) -> String {
         items.map { item in

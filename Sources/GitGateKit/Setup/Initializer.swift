@@ -1,5 +1,12 @@
 import Foundation
 import Git
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateRender
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
 
 /// `gitgate init`: writes a `.gitgate` that fits the repository at hand.
 public enum Initializer {
@@ -73,13 +80,13 @@ public enum Initializer {
 
     /// The branch merges go into: an existing main, master or trunk; in a fresh repository
     /// (no commit yet), the branch HEAD names (`git init -b trunk`).
-    static func mainBranch(_ repository: Repository) -> String {
+    package static func mainBranch(_ repository: Repository) -> String {
         if let existing = ["main", "master", "trunk"].first(where: repository.branchExists) { return existing }
         return (try? repository.currentBranch()) ?? "main"
     }
 
     /// The ledger of the tool the layout belongs to; gitgate's own for plain files.
-    static func ledgerName(layout: Layout?, files: [String]) -> String {
+    package static func ledgerName(layout: Layout?, files: [String]) -> String {
         if files.contains("sqitch.plan") { return "sqitch" }
         switch layout {
         case .flyway?: return "flyway"
@@ -97,7 +104,7 @@ public enum Initializer {
     /// The folders that hold migrations: each usual folder that has migration files, and
     /// otherwise the folders (up to four levels down) whose own files fit a layout. A folder
     /// inside another candidate is the more specific one (`db/migration` rather than `db`).
-    static func detectFolders(root: String) -> [String] {
+    package static func detectFolders(root: String) -> [String] {
         func fitting(_ relative: String) -> Int {
             let absolute = root + "/" + relative
             let files = sqlFiles(in: absolute)
@@ -124,7 +131,7 @@ public enum Initializer {
     }
 
     /// Paths of the files under `folder`, relative to it (two levels: the directory layout).
-    static func sqlFiles(in folder: String) -> [String] {
+    package static func sqlFiles(in folder: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var result: [String] = []
         for name in names {

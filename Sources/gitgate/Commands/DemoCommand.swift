@@ -1,4 +1,5 @@
 import ArgumentParser
+import GitGateDemo
 import GitGateKit
 
 struct DemoCommand: ParsableCommand {

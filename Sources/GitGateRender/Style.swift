@@ -1,0 +1,56 @@
+import Foundation
+import GitGateConfig
+import GitGateLint
+import GitGateMigrations
+import GitGateReview
+import GitGateTargets
+import GitGateVerdict
+
+/// Colour for people, plain text for pipes: colour only when stdout is a terminal and
+/// NO_COLOR is not set.
+public struct Style: Sendable {
+    public var colors: Bool
+
+    public init(colors: Bool) { self.colors = colors }
+
+    /// Decides for a file descriptor (1 for stdout, 2 for stderr).
+    public static func forTerminal(fileDescriptor: Int32 = 1,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> Style {
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return Style(colors: !noColor && isatty(fileDescriptor) == 1 && environment["TERM"] != "dumb")
+    }
+
+    public static let plain = Style(colors: false)
+
+    public func red(_ text: String) -> String { paint(text, "31") }
+    public func green(_ text: String) -> String { paint(text, "32") }
+    public func yellow(_ text: String) -> String { paint(text, "33") }
+    public func bold(_ text: String) -> String { paint(text, "1") }
+    public func dim(_ text: String) -> String { paint(text, "2") }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// Output streams, so commands print results to stdout and diagnostics to stderr.
+public enum Console {
+    public static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    public static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Whether a person can answer a question (stdin and stderr are terminals).
+    public static var isInteractive: Bool { isatty(0) == 1 && isatty(2) == 1 }
+
+    /// Asks a yes/no question on stderr; false without a terminal.
+    public static func confirm(_ question: String) -> Bool {
+        guard isInteractive else { return false }
+        FileHandle.standardError.write(Data((question + " [y/N] ").utf8))
+        guard let answer = readLine() else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+}
