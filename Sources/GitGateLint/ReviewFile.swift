@@ -102,7 +102,7 @@ package enum ParsedFile: Sendable, Codable {
     }
 
     private static func parse(_ contents: Data, cache: ParseCache?) -> ParsedFile {
-        guard let cache else { return ParsedFile(contents) }
+        guard let cache, contents.count <= ParseCache.maxFileBytes else { return ParsedFile(contents) }
         let key = ParseCache.key(for: contents)
         if let cached = cache.load(key: key) { return cached }
         let parsed = ParsedFile(contents)

@@ -99,6 +99,25 @@ import TestSupport
         #expect(cache.statistics.misses == 15)
     }
 
+    @Test func filesOverTheSizeLimitAreParsedEachTimeNotStored() throws {
+        let (repo, worktree) = try project(count: 1)
+        var big = "INSERT INTO t2 (id) VALUES\n"
+        var row = 0
+        while big.utf8.count <= ParseCache.maxFileBytes {
+            row += 1
+            big += "(\(row)),\n"
+        }
+        big += "(0);\n"
+        try repo.commitFiles(["migrations/009_seed.sql": big], message: "seed", in: worktree)
+        let cold = ParseCache(directory: cacheDirectory(repo), version: "v")
+        let first = try StatusService.report(at: worktree, cache: cold)
+        #expect(!cold.hasEntry(for: Data(big.utf8)))
+        let warm = ParseCache(directory: cacheDirectory(repo), version: "v")
+        #expect(try StatusService.report(at: worktree, cache: warm).json() == first.json())
+        #expect(warm.statistics.misses == 0)
+        #expect(warm.statistics.hits == cold.statistics.writes)
+    }
+
     @Test func pruningKeepsTheFolderBounded() throws {
         let scratch = try ScratchDirectory()
         let directory = scratch.appending("parse")
