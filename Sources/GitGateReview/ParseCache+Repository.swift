@@ -12,6 +12,12 @@ extension ParseCache {
                   version: ParseCache.currentVersion)
     }
 
+    /// The repository's cache when `GITGATE_PARSE_CACHE=1`, else nil. Off by default: reading an
+    /// entry back (JSONDecoder) costs more than libpg_query's parse (BENCHMARKS.md, issue 19).
+    public static func enabled(for repository: Repository, environment: [String: String]) -> ParseCache? {
+        environment["GITGATE_PARSE_CACHE"] == "1" ? ParseCache(repository: repository) : nil
+    }
+
     /// gitgate's version, the cache format, the SQL parser's version, and the running executable's
     /// size and modification time, so that a rebuilt gitgate never reads a predecessor's entries.
     public static let currentVersion: String = {

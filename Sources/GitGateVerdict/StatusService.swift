@@ -7,15 +7,16 @@ import GitGateTargets
 
 /// `gitgate status`: inspect the branch, review its migrations, check every target, decide.
 public enum StatusService {
-    /// - Parameter cache: where parse results are kept between runs; by default the repository's.
+    /// - Parameter cache: where parse results are kept between runs; by default none, or the
+    ///   repository's with `GITGATE_PARSE_CACHE=1`.
     public static func report(at path: String, branch: String? = nil,
                               environment: [String: String] = ProcessInfo.processInfo.environment,
                               cache: ParseCache? = nil) throws -> StatusReport {
         let inspector = try Inspector(at: path)
         let inspection = try inspector.inspectWorktree(branch: branch)
-        let cache = cache ?? ParseCache(repository: inspector.repository)
+        let cache = cache ?? ParseCache.enabled(for: inspector.repository, environment: environment)
         var report = evaluate(inspection, configuration: inspector.configuration, environment: environment, cache: cache)
-        cache.finish()
+        cache?.finish()
         report.skips = SkipLog(repository: inspector.repository).recent()
         return report
     }

@@ -22,6 +22,9 @@ import TestSupport
 
     private func cacheDirectory(_ repo: TestRepository) -> String { repo.path + "/.git/gitgate/cache/parse" }
 
+    /// The cache is opt-in (it is slower than parsing so far: BENCHMARKS.md).
+    private let cacheOn = ["GITGATE_PARSE_CACHE": "1"]
+
     /// Each entry's name and modification time: a run that rewrites nothing leaves them as they are.
     private func snapshot(_ repo: TestRepository) throws -> [String: Date] {
         let directory = cacheDirectory(repo)
@@ -37,6 +40,7 @@ import TestSupport
         let outputs = try ScratchDirectory()
         var environment = repo.environment
         environment["NO_COLOR"] = "1"
+        environment["GITGATE_PARSE_CACHE"] = "1"
         let processes = try (0..<4).map { index -> Process in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: GitGateBinary.path)
@@ -61,9 +65,16 @@ import TestSupport
         #expect(!written.keys.contains { $0.hasPrefix(".tmp-") })
 
         // A fifth run reads every entry and so rewrites none; its output is the same.
-        let fifth = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment)
+        let fifth = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment, extra: cacheOn)
         #expect(fifth.stdout == texts[0])
         #expect(try snapshot(repo) == written)
+    }
+
+    @Test func offByDefault() throws {
+        let (repo, worktree) = try project(migrations: 3)
+        let result = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment)
+        #expect(result.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/gitgate/cache"))
     }
 
     @Test func aReadOnlyCommonDirWorksWithoutTheCacheAndTheJSONIsTheSame() throws {
@@ -71,13 +82,13 @@ import TestSupport
         let gitDir = repo.path + "/.git"
         // A private mount namespace with the common dir bound read-only, as on a read-only volume.
         let script = "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && touch \"$1/probe\" 2>/dev/null && exit 99; exec \"$2\" status --format json"
-        let readOnly = try repo.run("unshare", ["-m", "sh", "-c", script, "sh", gitDir, GitGateBinary.path], in: worktree)
+        let readOnly = try repo.run("unshare", ["-m", "sh", "-c", script, "sh", gitDir, GitGateBinary.path], in: worktree, env: cacheOn)
         #expect(readOnly.status == 1, "\(readOnly.stderr)")
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/gitgate/cache"))
 
-        let cold = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment)
+        let cold = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment, extra: cacheOn)
         let written = try snapshot(repo)
-        let warm = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment)
+        let warm = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment, extra: cacheOn)
         #expect(written.count == 21)
         #expect(try snapshot(repo) == written)
         #expect(cold.stdout == readOnly.stdout)

@@ -55,7 +55,7 @@ package enum GateRun {
                                        commands: LedgerCommands(configuration))
             return StatusReport(inspection: inspection, findings: [:], checks: [], verdict: verdict)
         }
-        let cache = repository.map(ParseCache.init(repository:))
+        let cache = repository.flatMap { ParseCache.enabled(for: $0, environment: environment) }
         defer { cache?.finish() }
         return StatusService.evaluate(inspection, configuration: configuration, environment: environment,
                                       requireGatedTarget: true, cache: cache)
