@@ -21,13 +21,16 @@ let package = Package(
     targets: [
         // C libraries, from the system (install.sh brings them).
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq's header only: the Postgres wrapper dlopens libpq when a target is first used.
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         // libpg_query ships no pkg-config file; its header and library are on the default paths.
         .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // One Swift wrapper per C library; nothing C-typed is public.
-        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Startup"]),
+        // Keeps libgit2's initialisation from parsing the system's CA bundle (see its .c file).
+        .target(name: "CGit2Startup"),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "SQL", dependencies: ["CPgQuery"]),
         .target(name: "Digest", dependencies: ["CCrypto"]),
@@ -40,7 +43,7 @@ let package = Package(
         // The one JSON contract: every command's --format json, and what gitgate stores.
         .target(name: "GitGateJSON"),
         // Review of SQL text: the rules, the linter, findings. Knows nothing of git or databases.
-        .target(name: "GitGateLint", dependencies: ["SQL", "GitGateJSON"]),
+        .target(name: "GitGateLint", dependencies: ["SQL", "Digest", "GitGateJSON"]),
         // The policy (main's committed `.gitgate`), errors and exit codes.
         .target(name: "GitGateConfig", dependencies: ["Git", "GitGateLint", "GitGateJSON"]),
         // The migration model: layouts, one reading of a folder, what a branch brings into main.

@@ -104,6 +104,8 @@ public enum ErrorBoundary {
             ("unexpected answer from \(place)", "run gitgate doctor; the server or something in front of it answered what libpq does not expect")
         case .configuration:
             ("invalid connection string", "fix the target's url (env:VAR, service=NAME, or a URI without a password)")
+        case .clientLibrary:
+            ("the PostgreSQL client library could not be loaded", "install libpq 15 or later (Debian/Ubuntu: apt install libpq5)")
         }
         var why = error.message
         if let state = error.sqlState { why += " [SQLSTATE \(state)]" }

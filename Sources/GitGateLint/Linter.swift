@@ -365,7 +365,7 @@ package struct Linter {
     // MARK: Suppression comments
 
     private mutating func lintAllows(_ script: ReviewScript, path: String, file: Int) {
-        for (allow, text) in script.allowComments {
+        for (allow, text) in script.allowComments.map({ ($0.allow, $0.text) }) {
             let site = Site(file: file, path: path, line: allow.line, allows: [])
             if allow.reason == nil {
                 add(.allowWithoutReason, at: site,

@@ -15,8 +15,8 @@ public struct ReviewFile: Sendable, Hashable {
 
 /// What the review needs of a parsed file. Built on the thread that parsed it, so the parse
 /// trees are freed there too, in parallel.
-package struct ReviewScript: Sendable {
-    package struct Statement: Sendable {
+package struct ReviewScript: Sendable, Codable {
+    package struct Statement: Sendable, Codable {
         package var line: Int
         /// The parse tree's node tag, e.g. `CreateStmt`.
         package var kind: String
@@ -36,7 +36,12 @@ package struct ReviewScript: Sendable {
 
     package var statements: [Statement]
     /// Every `gitgate:allow` comment of the file, with its text.
-    package var allowComments: [(allow: Allow, text: String)]
+    package var allowComments: [AllowComment]
+
+    package struct AllowComment: Sendable, Codable {
+        package var allow: Allow
+        package var text: String
+    }
 
     package init(_ script: SQLScript) {
         let attached = CommentAttachment.attach(script)
@@ -47,7 +52,7 @@ package struct ReviewScript: Sendable {
                       allows: attached[index].compactMap(Allow.init), setting: statement.setting,
                       details: StatementDetails(statement), checkExpressions: CheckExpressions.of(statement))
         }
-        allowComments = script.comments.compactMap { comment in Allow(comment).map { ($0, comment.content) } }
+        allowComments = script.comments.compactMap { comment in Allow(comment).map { AllowComment(allow: $0, text: comment.content) } }
     }
 
     private static func describe(_ statement: SQL.Statement) -> String {
@@ -63,7 +68,7 @@ package struct ReviewScript: Sendable {
 }
 
 /// A file read and parsed, or why it could not be.
-package enum ParsedFile: Sendable {
+package enum ParsedFile: Sendable, Codable {
     case script(ReviewScript)
     /// Not UTF-8, or binary (a NUL byte): the line of the first offending byte.
     case notText(line: Int, reason: String)
@@ -87,13 +92,24 @@ package enum ParsedFile: Sendable {
     }
 
     /// Files parse independently (libpg_query keeps its state per thread), so on all cores.
-    package static func parse(_ files: [Data]) -> [ParsedFile] {
-        guard files.count > 1 else { return files.map { ParsedFile($0) } }
+    /// With a cache, a file whose bytes were parsed before (by any run in this repository) is
+    /// read from it instead, and each new parse is stored.
+    package static func parse(_ files: [Data], cache: ParseCache? = nil) -> [ParsedFile] {
+        guard files.count > 1 else { return files.map { parse($0, cache: cache) } }
         let results = Slots<ParsedFile>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results.set(index, ParsedFile(files[index]))
+            results.set(index, parse(files[index], cache: cache))
         }
         return results.values.map { $0! }
+    }
+
+    private static func parse(_ contents: Data, cache: ParseCache?) -> ParsedFile {
+        guard let cache, contents.count <= ParseCache.maxFileBytes else { return ParsedFile(contents) }
+        let key = ParseCache.key(for: contents)
+        if let cached = cache.load(key: key) { return cached }
+        let parsed = ParsedFile(contents)
+        cache.store(parsed, key: key)
+        return parsed
     }
 
     /// What the file's statements do, in order; nil when it does not parse.

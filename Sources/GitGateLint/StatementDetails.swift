@@ -1,7 +1,7 @@
 import SQL
 
 /// What rules read of a statement's parse tree beyond its effects, taken while the tree exists.
-package enum StatementDetails: Sendable {
+package enum StatementDetails: Sendable, Codable {
     /// REINDEX: what it rebuilds (`index users_email`, `table users`, …) and whether CONCURRENTLY.
     case reindex(object: String, concurrently: Bool)
     /// VACUUM FULL of these tables (empty: the whole database).

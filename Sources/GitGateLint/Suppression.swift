@@ -2,7 +2,7 @@ import SQL
 
 /// A reviewed exception: `-- gitgate:allow RULE[, RULE…] because <reason>` on a statement's line
 /// or in the comments just above it.
-package struct Allow: Sendable, Hashable {
+package struct Allow: Sendable, Hashable, Codable {
     package static let marker = "gitgate:allow"
 
     package var rules: [String]

@@ -10,6 +10,8 @@ import GitGateTargets
 public struct MigrationHistory: Sendable {
     /// The files in the order they run, keeping only those whose bytes pass the filter.
     private let load: @Sendable (_ keep: @escaping @Sendable (Data) -> Bool) throws -> [ReviewFile]
+    /// Where parses of the history's files are kept between runs, if anywhere.
+    private var cache: ParseCache?
 
     /// Files in the order they run.
     public init(files: [ReviewFile]) {
@@ -18,8 +20,8 @@ public struct MigrationHistory: Sendable {
 
     /// Main's migrations at its tip (up files, in the order migration tools run them): what the
     /// branch's migrations will run after once merged.
-    public static func main(of inspection: Inspection, in repository: Repository) -> MigrationHistory {
-        MigrationHistory { keep in
+    public static func main(of inspection: Inspection, in repository: Repository, cache: ParseCache? = nil) -> MigrationHistory {
+        MigrationHistory(cache: cache) { keep in
             guard let layout = inspection.layout else { return [] }
             let reader = MigrationFolder(folder: inspection.migrationsFolder, configured: layout, dialect: inspection.dialect)
             let tip = try repository.resolve("refs/heads/" + inspection.base)
@@ -47,7 +49,8 @@ public struct MigrationHistory: Sendable {
         }
     }
 
-    private init(load: @escaping @Sendable (_ keep: @escaping @Sendable (Data) -> Bool) throws -> [ReviewFile]) {
+    private init(cache: ParseCache?, load: @escaping @Sendable (_ keep: @escaping @Sendable (Data) -> Bool) throws -> [ReviewFile]) {
+        self.cache = cache
         self.load = load
     }
 
@@ -58,7 +61,7 @@ public struct MigrationHistory: Sendable {
         let mentions = Mentions(names)
         // Parsed on all cores, applied in order.
         let relevant = try load { mentions.found(in: $0) }
-        for parsed in ParsedFile.parse(relevant.map(\.contents)) {
+        for parsed in ParsedFile.parse(relevant.map(\.contents), cache: cache) {
             for effect in parsed.effects ?? [] { state.apply(effect, markNew: false) }
         }
         return state

@@ -191,12 +191,12 @@ public enum Review {
 
     /// The same, with `parsed[i]` the parse of the inspection's migration i.
     package static func findings(for inspection: Inspection, parsed: [ParsedFile], configuration: Configuration,
-                         history: MigrationHistory? = nil) -> [String: [Finding]] {
+                         history: MigrationHistory? = nil, cache: ParseCache? = nil) -> [String: [Finding]] {
         guard !inspection.migrations.isEmpty else { return [:] }
         var history = history
         var code: CodeSearch?
         if let repository = try? Inspector.openRepository(at: configuration.root) {
-            if history == nil { history = MigrationHistory.main(of: inspection, in: repository) }
+            if history == nil { history = MigrationHistory.main(of: inspection, in: repository, cache: cache) }
             code = CodeSearch.mainAndHead(of: repository, base: inspection.base, head: inspection.head, configuration: configuration)
         }
         return findings(for: inspection.migrations, parsed: parsed, configuration: configuration, history: history, code: code)

@@ -53,8 +53,10 @@ public struct TargetChecker: Sendable {
     }
 
     package func check(_ target: Target, migrations: [Migration], plans: [MigrationPlan]) throws -> [String: TargetStatus] {
-        let connection = try TargetConnection.open(target, environment: environment)
+        // Nothing to confirm: no connection (and libpq is never loaded), so a branch without
+        // migrations is not held up by a target it does not need.
         guard !migrations.isEmpty else { return [:] }
+        let connection = try TargetConnection.open(target, environment: environment)
         let reader = ledger.format
         let probes = plans.map(\.probes)
         var sql = Catalog.query(probes)

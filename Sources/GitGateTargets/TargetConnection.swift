@@ -140,6 +140,8 @@ package enum TargetConnection {
             hint = "the user may read neither the ledger nor the catalog: GRANT USAGE ON SCHEMA and SELECT on the ledger table to it"
         case (.connection, _):
             hint = "is the server up and reachable from here? A cloud database may need this machine's address in its trusted sources"
+        case (.clientLibrary, _):
+            hint = "install libpq 15 or later (Debian/Ubuntu: apt install libpq5)"
         case (.configuration, _):
             hint = "fix gitgate.\(target.name).url (env:VAR, service=NAME, or a URI without a password)"
         default:

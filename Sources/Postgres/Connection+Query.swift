@@ -8,7 +8,7 @@ extension Connection {
     public func query(_ sql: String, _ parameters: [String?] = [], timeout: Duration? = nil) throws -> QueryResult {
         let results = try run(timeout: timeout) { connection in
             withCStringArray(parameters) { values in
-                PQsendQueryParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+                pq.PQsendQueryParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
             }
         }
         guard results.count == 1 else {
@@ -21,14 +21,14 @@ extension Connection {
     /// each statement's result. Without explicit BEGIN/COMMIT they run in one implicit
     /// transaction, so the first error rolls the earlier ones back; that error is thrown.
     public func batch(_ sql: String, timeout: Duration? = nil) throws -> [QueryResult] {
-        try run(timeout: timeout) { connection in PQsendQuery(connection, sql) }
+        try run(timeout: timeout) { connection in pq.PQsendQuery(connection, sql) }
     }
 
     /// Like `batch`, but a statement's error comes back with the results of the statements
     /// before it (which ran), instead of being thrown: a check can read what it asked for even
     /// when its last statement names a table that does not exist. Connection failures still throw.
     public func batchUntilError(_ sql: String, timeout: Duration? = nil) throws -> (results: [QueryResult], error: PostgresError?) {
-        try exchange(timeout: timeout) { connection in PQsendQuery(connection, sql) }
+        try exchange(timeout: timeout) { connection in pq.PQsendQuery(connection, sql) }
     }
 
     /// Runs a script (a migration file, say) through the simple protocol, ignoring its rows.
@@ -59,8 +59,8 @@ extension Connection {
             guard try readyForResult(until: deadline) else {
                 throw cancelAfterDeadline(timeout ?? options.queryTimeout ?? .zero)
             }
-            guard let result = PQgetResult(handle) else { break }
-            defer { PQclear(result) }
+            guard let result = pq.PQgetResult(handle) else { break }
+            defer { pq.PQclear(result) }
             switch outcome(of: result) {
             case .rows(let rows): results.append(rows)
             case .error(let error): if firstError == nil { firstError = error }
@@ -72,17 +72,17 @@ extension Connection {
     /// Flushes and reads until a result can be taken without blocking; false when `deadline` passes.
     private func readyForResult(until deadline: ContinuousClock.Instant?) throws -> Bool {
         while true {
-            let flush = PQflush(handle)
+            let flush = pq.PQflush(handle)
             if flush == -1 { throw connectionError(fallback: "could not send the query") }
-            if flush == 0 && PQisBusy(handle) == 0 { return true }
+            if flush == 0 && pq.PQisBusy(handle) == 0 { return true }
             let events = Int16(POLLIN) | (flush == 1 ? Int16(POLLOUT) : 0)
             guard try waitForSocket(events: events, until: deadline) else { return false }
-            if PQconsumeInput(handle) == 0 { throw connectionError(fallback: "the connection was lost") }
+            if pq.PQconsumeInput(handle) == 0 { throw connectionError(fallback: "the connection was lost") }
         }
     }
 
     private func waitForSocket(events: Int16, until deadline: ContinuousClock.Instant?) throws -> Bool {
-        let socket = PQsocket(handle)
+        let socket = pq.PQsocket(handle)
         guard socket >= 0 else { throw connectionError(fallback: "the connection has no socket") }
         while true {
             var milliseconds: Int32 = -1
@@ -104,7 +104,7 @@ extension Connection {
     /// Asks the server to cancel, then drains what it sends back for a few seconds so the
     /// connection stays usable. If the server stays silent the connection is abandoned.
     private func cancelAfterDeadline(_ timeout: Duration) -> PostgresError {
-        if let cancel = PQgetCancel(handle) {
+        if let cancel = pq.PQgetCancel(handle) {
             // PQcancel opens its own connection with no timeout: never wait for it here.
             let request = CancelRequest(cancel)
             Thread.detachNewThread { request.send() }
@@ -114,11 +114,11 @@ extension Connection {
         do {
             var finished = false
             while try readyForResult(until: drainDeadline) {
-                guard let result = PQgetResult(handle) else { break }
-                defer { PQclear(result) }
+                guard let result = pq.PQgetResult(handle) else { break }
+                defer { pq.PQclear(result) }
                 if case .rows = self.outcome(of: result) { finished = true }
             }
-            if PQisBusy(handle) == 1 {
+            if pq.PQisBusy(handle) == 1 {
                 abandoned = true
                 outcome = "the server did not answer the cancel either, so the connection was dropped"
             } else if finished {
@@ -147,20 +147,20 @@ extension Connection {
     }
 
     private func outcome(of result: OpaquePointer) -> Outcome {
-        switch PQresultStatus(result) {
+        switch pq.PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return .rows(rows(of: result))
         case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
             return .error(serverError(result))
         case PGRES_COPY_IN:
-            PQputCopyEnd(handle, "gitgate cannot send COPY data")
+            pq.PQputCopyEnd(handle, "gitgate cannot send COPY data")
             return .error(unsupportedCopy())
         case PGRES_COPY_OUT:
             var buffer: UnsafeMutablePointer<CChar>?
-            while PQgetCopyData(handle, &buffer, 0) > 0 { PQfreemem(buffer) }
+            while pq.PQgetCopyData(handle, &buffer, 0) > 0 { pq.PQfreemem(buffer) }
             return .error(unsupportedCopy())
         default:
-            let status = String(cString: PQresStatus(PQresultStatus(result)))
+            let status = String(cString: pq.PQresStatus(pq.PQresultStatus(result))!)
             return .error(PostgresError(kind: .protocolError, message: "unexpected result status \(status)", target: secrets.described))
         }
     }
@@ -172,25 +172,25 @@ extension Connection {
     }
 
     private func rows(of result: OpaquePointer) -> QueryResult {
-        let rowCount = PQntuples(result)
-        let columnCount = PQnfields(result)
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        let rowCount = pq.PQntuples(result)
+        let columnCount = pq.PQnfields(result)
+        let columns = (0..<columnCount).map { String(cString: pq.PQfname(result, $0)!) }
         let rows = (0..<rowCount).map { row in
             (0..<columnCount).map { column -> String? in
-                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                pq.PQgetisnull(result, row, column) == 1 ? nil : String(cString: pq.PQgetvalue(result, row, column)!)
             }
         }
-        let affected = String(cString: PQcmdTuples(result))
+        let affected = String(cString: pq.PQcmdTuples(result)!)
         return QueryResult(
-            columns: columns, rows: rows, command: String(cString: PQcmdStatus(result)), affectedRows: Int(affected))
+            columns: columns, rows: rows, command: String(cString: pq.PQcmdStatus(result)!), affectedRows: Int(affected))
     }
 
     private func serverError(_ result: OpaquePointer) -> PostgresError {
         func field(_ code: Character) -> String? {
-            PQresultErrorField(result, Int32(code.asciiValue!)).map { secrets.redact(String(cString: $0)) }
+            pq.PQresultErrorField(result, Int32(code.asciiValue!)).map { secrets.redact(String(cString: $0)) }
         }
         let sqlState = field("C")
-        let message = field("M") ?? secrets.redact(String(cString: PQresultErrorMessage(result)))
+        let message = field("M") ?? secrets.redact(String(cString: pq.PQresultErrorMessage(result)!))
         return PostgresError(
             kind: PostgresError.Kind(sqlState: sqlState), message: message, sqlState: sqlState,
             detail: field("D"), hint: field("H"), position: field("P").flatMap { Int($0) }, target: secrets.described)
@@ -206,7 +206,7 @@ private final class CancelRequest: @unchecked Sendable {
 
     func send() {
         var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
-        PQfreeCancel(cancel)
+        _ = pq.PQcancel(cancel, &buffer, Int32(buffer.count))
+        pq.PQfreeCancel(cancel)
     }
 }

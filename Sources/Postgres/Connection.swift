@@ -52,6 +52,7 @@ public final class Connection {
     /// Connects. `conninfo` is a URI, a key=value string, or `service=NAME`. The session
     /// settings travel in the startup packet (the `options` keyword), so they cost no round trip.
     public init(_ conninfo: String, options: Options = Options()) throws {
+        try LibpqLoader.require()
         let secrets = Secrets(conninfo: conninfo)
         let parsed: [String: String]
         switch Conninfo.parse(conninfo) {
@@ -93,18 +94,18 @@ public final class Connection {
         }
         let started = ContinuousClock.now
         let connection = withCStringArray(keywords) { keywords in
-            withCStringArray(values) { values in PQconnectdbParams(keywords, values, 1) }
+            withCStringArray(values) { values in pq.PQconnectdbParams(keywords, values, 1) }
         }
         guard let connection else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection", target: secrets.described)
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(connection))
+        guard pq.PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: pq.PQerrorMessage(connection)!)
             let elapsed = ContinuousClock.now - started
             var kind = PostgresError.Kind(connectionMessage: message)
             var sqlState: String?
             // The message may be translated (LANG): fall back on what libpq and the clock know.
-            if kind == .connection && PQconnectionNeedsPassword(connection) == 1 {
+            if kind == .connection && pq.PQconnectionNeedsPassword(connection) == 1 {
                 kind = .authentication
             } else if kind == .connection, !message.contains("connection to server "),
                       let seconds = timeout?.seconds, elapsed >= .seconds(seconds)
@@ -122,15 +123,15 @@ public final class Connection {
                     + (timeout.map { "connect_timeout \($0.seconds.map { "\($0) s" } ?? "none") per address, from \($0.source)" } ?? "no connect_timeout")
                     + ")"
             }
-            PQfinish(connection)
+            pq.PQfinish(connection)
             throw PostgresError(kind: kind, message: text, sqlState: sqlState, target: secrets.described)
         }
         // Non-blocking so that sending can also honour the query deadline.
-        PQsetnonblocking(connection, 1)
+        pq.PQsetnonblocking(connection, 1)
         self.handle = connection
         self.secrets = secrets
         self.options = options
-        PQsetNoticeProcessor(connection, { context, message in
+        pq.PQsetNoticeProcessor(connection, { context, message in
             guard let context, let message else { return }
             Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().record(notice: String(cString: message))
         }, Unmanaged.passUnretained(self).toOpaque())
@@ -146,20 +147,20 @@ public final class Connection {
         notices.append(secrets.redact(PostgresError.oneLine(notice)))
     }
 
-    deinit { PQfinish(handle) }
+    deinit { pq.PQfinish(handle) }
 
     /// The server's version as a number: 150004 for 15.4.
-    public var serverVersion: Int { Int(PQserverVersion(handle)) }
-    public var user: String { string(PQuser(handle)) }
-    public var database: String { string(PQdb(handle)) }
+    public var serverVersion: Int { Int(pq.PQserverVersion(handle)) }
+    public var user: String { string(pq.PQuser(handle)) }
+    public var database: String { string(pq.PQdb(handle)) }
     /// The host name, address, or socket directory connected to.
-    public var host: String { string(PQhost(handle)) }
-    public var port: Int { Int(string(PQport(handle))) ?? 0 }
+    public var host: String { string(pq.PQhost(handle)) }
+    public var port: Int { Int(string(pq.PQport(handle))) ?? 0 }
     /// `user@host:port/db` for messages.
     public var described: String { "\(user)@\(host):\(port)/\(database)" }
 
     public var transactionStatus: TransactionStatus {
-        switch PQtransactionStatus(handle) {
+        switch pq.PQtransactionStatus(handle) {
         case PQTRANS_IDLE: .idle
         case PQTRANS_ACTIVE: .active
         case PQTRANS_INTRANS: .inTransaction
@@ -174,7 +175,7 @@ public final class Connection {
 
     /// An error from libpq's connection-level message.
     func connectionError(_ kind: PostgresError.Kind = .connection, fallback: String) -> PostgresError {
-        let message = String(cString: PQerrorMessage(handle))
+        let message = String(cString: pq.PQerrorMessage(handle)!)
         return PostgresError(
             kind: kind, message: secrets.redact(message.isEmpty ? fallback : message), target: secrets.described)
     }

@@ -5,12 +5,13 @@ import Foundation
 enum Conninfo {
     /// libpq's own parse (URI or key=value; a service is not expanded): the keywords set, or libpq's error.
     static func parse(_ conninfo: String) -> Result<[String: String], ParseFailure> {
+        if case .failure(let error) = LibpqLoader.state { return .failure(ParseFailure(message: error.message)) }
         var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(conninfo, &error) else {
-            defer { if let error { PQfreemem(error) } }
+        guard let options = pq.PQconninfoParse(conninfo, &error) else {
+            defer { if let error { pq.PQfreemem(error) } }
             return .failure(ParseFailure(message: error.map { String(cString: $0) } ?? "out of memory"))
         }
-        defer { PQconninfoFree(options) }
+        defer { pq.PQconninfoFree(options) }
         var values: [String: String] = [:]
         var option = options
         while let keyword = option.pointee.keyword {

@@ -3,8 +3,20 @@ import Foundation
 
 /// Facts about libpq itself and helpers that need no open connection.
 public enum Libpq {
-    /// libpq's version as a number: 150004 for 15.4.
-    public static var version: Int { Int(PQlibVersion()) }
+    /// libpq's version as a number: 150004 for 15.4; nil when libpq cannot be loaded.
+    public static var version: Int? {
+        guard (try? LibpqLoader.require()) != nil else { return nil }
+        return Int(pq.PQlibVersion())
+    }
+
+    /// Why libpq cannot be loaded, or nil when it can (loading it if it is not yet).
+    public static var loadError: PostgresError? {
+        if case .failure(let error) = LibpqLoader.state { return error }
+        return nil
+    }
+
+    /// Whether this process has loaded libpq yet; it does so only when a command first needs it.
+    public static var isLoaded: Bool { LibpqLoader.isLoaded }
 
     public enum PingResult: Sendable, Equatable {
         /// The server accepts connections.
@@ -19,8 +31,9 @@ public enum Libpq {
 
     /// Whether a server answers at `conninfo`, without authenticating.
     public static func ping(_ conninfo: String, connectTimeout: Int = 10) -> PingResult {
+        guard (try? LibpqLoader.require()) != nil else { return .noAttempt }
         let result = withCStringArray(["dbname", "connect_timeout"]) { keywords in
-            withCStringArray([conninfo, String(connectTimeout)]) { values in PQpingParams(keywords, values, 1) }
+            withCStringArray([conninfo, String(connectTimeout)]) { values in pq.PQpingParams(keywords, values, 1) }
         }
         switch result {
         case PQPING_OK: return .ok

@@ -22,6 +22,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         case protocolError
         /// The connection string itself is wrong.
         case configuration
+        /// libpq itself could not be loaded (not installed, or too old).
+        case clientLibrary
     }
 
     public let kind: Kind
@@ -82,6 +84,10 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
             return "\(message)\(sqlState.map { " [SQLSTATE \($0)]" } ?? "")\(extras)"
         case .protocolError:
             return "unexpected answer from the server\(target.map { " at \($0)" } ?? ""): \(message)"
+        case .clientLibrary:
+            return sentence(
+                "the PostgreSQL client library is unusable: \(message)",
+                "Install libpq 15 or later (Debian/Ubuntu: apt install libpq5).")
         case .configuration:
             return sentence(
                 "invalid connection string: \(message)",

@@ -1,5 +1,5 @@
 /// SQL that PostgreSQL's parser rejects, located in the whole file.
-public struct SQLError: Error, CustomStringConvertible, Hashable, Sendable {
+public struct SQLError: Error, CustomStringConvertible, Hashable, Sendable, Codable {
     /// PostgreSQL's own message, e.g. `syntax error at or near "frm"`.
     public let message: String
     /// 1-based line in the file.

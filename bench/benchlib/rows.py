@@ -419,3 +419,8 @@ ROWS = {
     "memory": peak_memory,
     "fleet": lambda ctx: fleet.databases(ctx) + fleet.schemas(ctx),
 }
+
+# Rows of issue 19 (start-up, the parse cache, one very large file); imported last, they use the helpers above.
+from .rows_perf import big_file, cache, startup  # noqa: E402
+
+ROWS.update({"startup": startup, "cache": cache, "bigfile": big_file})

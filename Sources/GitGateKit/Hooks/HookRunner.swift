@@ -104,7 +104,8 @@ public struct HookRunner {
         }
 
         let results = relevant.map { item in
-            (update: item.update, report: GateRun.evaluate(item.inspection, configuration: plan.configuration, environment: environment))
+            (update: item.update, report: GateRun.evaluate(item.inspection, configuration: plan.configuration, environment: environment,
+                                                           repository: plan.repository))
         }
         if results.allSatisfy({ $0.report.verdict.decision == .ready }) {
             if let record = plan.record, results.contains(where: { !$0.report.checks.isEmpty }) {
@@ -334,7 +335,7 @@ public struct HookRunner {
             let inspection = try Inspector(repository: repository, configuration: configuration).inspect(
                 base: main, baseTip: seen, branch: main, head: tip, includeWorkingTree: false, compareWithOtherBranches: false)
             if inspection.migrations.isEmpty && inspection.conflicts.isEmpty { return [] }
-            report = GateRun.evaluate(inspection, configuration: configuration, environment: environment)
+            report = GateRun.evaluate(inspection, configuration: configuration, environment: environment, repository: repository)
         } catch {
             return bypassNotice(repository, main: main, what: what, migrations: [], reasons: ["\(error)"], couldNotCheck: true)
         }

@@ -25,7 +25,7 @@ public enum UpdateCheck {
         let baseName = ref.map(\.branchShortName) ?? base ?? "(nothing)"
         let inspection = try inspector.inspect(base: baseName, baseTip: baseID, branch: head, head: headID,
                                                includeWorkingTree: false, compareWithOtherBranches: false)
-        var report = GateRun.evaluate(inspection, configuration: configuration, environment: environment)
+        var report = GateRun.evaluate(inspection, configuration: configuration, environment: environment, repository: repository)
         // The first check of a repository's history (no base): a database adopted late lacks only
         // ledger rows, not migrations. Say how to adopt it rather than only listing history.
         if baseID == nil, report.verdict.decision == .blocked, inspection.migrations.count > 1 {
@@ -49,14 +49,16 @@ package enum GateRun {
     /// Fails closed: with migrations to merge and no gated target, the verdict is blocked. With
     /// no migrations, no database is asked.
     package static func evaluate(_ inspection: Inspection, configuration: Configuration,
-                         environment: [String: String]) -> StatusReport {
+                         environment: [String: String], repository: Repository? = nil) -> StatusReport {
         if inspection.migrations.isEmpty {
             let verdict = Gate.verdict(inspection: inspection, findings: [:], checks: [], requireGatedTarget: true, policy: configuration,
                                        commands: LedgerCommands(configuration))
             return StatusReport(inspection: inspection, findings: [:], checks: [], verdict: verdict)
         }
+        let cache = repository.flatMap { ParseCache.enabled(for: $0, environment: environment) }
+        defer { cache?.finish() }
         return StatusService.evaluate(inspection, configuration: configuration, environment: environment,
-                                      requireGatedTarget: true)
+                                      requireGatedTarget: true, cache: cache)
     }
 
     /// During pre-receive, pushed objects wait in a quarantine folder that libgit2 does not read by itself.

@@ -51,7 +51,8 @@ public struct Diagnosis: Sendable {
         var items: [Item] = [
             Item(name: "gitgate", status: .info, detail: GitGateVersion.string),
             Item(name: "libgit2", status: .info, detail: Libgit2.version),
-            Item(name: "libpq", status: .info, detail: formatLibpq(Libpq.version)),
+            Libpq.version.map { Item(name: "libpq", status: .info, detail: formatLibpq($0)) }
+                ?? Item(name: "libpq", status: .problem, detail: Libpq.loadError.map { "\($0)" } ?? "not loadable"),
             Item(name: "libpg_query", status: .info, detail: "\(Parser.version) (PostgreSQL \(Parser.postgresVersion) grammar)"),
         ]
         let repository: Repository

@@ -1,5 +1,5 @@
 /// A database object a statement creates, changes, or removes.
-public enum DatabaseObject: Hashable, Sendable, CustomStringConvertible {
+public enum DatabaseObject: Hashable, Sendable, Codable, CustomStringConvertible {
     case schema(String)
     case table(QualifiedName)
     case column(table: QualifiedName, name: String)

@@ -1,5 +1,5 @@
 /// The columns and constraints of a CREATE TABLE.
-public struct TableDefinition: Hashable, Sendable {
+public struct TableDefinition: Hashable, Sendable, Codable {
     public var columns: [ColumnDefinition]
     /// Table-level constraints; inline ones are in each column's `constraints`.
     public var constraints: [ConstraintDefinition]
@@ -36,7 +36,7 @@ public struct TableDefinition: Hashable, Sendable {
 }
 
 /// A column of CREATE TABLE or ALTER TABLE … ADD COLUMN.
-public struct ColumnDefinition: Hashable, Sendable {
+public struct ColumnDefinition: Hashable, Sendable, Codable {
     public var name: String
     /// nil where the SQL gives none (a partition's column options).
     public var type: TypeName?
@@ -68,11 +68,11 @@ public struct ColumnDefinition: Hashable, Sendable {
 }
 
 /// A column default: what the linter needs to judge whether adding it rewrites the table.
-public struct DefaultValue: Hashable, Sendable {
+public struct DefaultValue: Hashable, Sendable, Codable {
     /// How often the expression may change its result, as PostgreSQL's function
     /// volatility: a volatile default (random(), gen_random_uuid(), clock_timestamp(),
     /// nextval()) is computed per row, so adding it rewrites the table.
-    public enum Volatility: Int, Hashable, Sendable, Comparable {
+    public enum Volatility: Int, Hashable, Sendable, Comparable, Codable {
         case immutable, stable
         /// Calls a function this module does not know.
         case unknown
@@ -95,8 +95,8 @@ public struct DefaultValue: Hashable, Sendable {
 }
 
 /// A PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY, or EXCLUDE constraint.
-public struct ConstraintDefinition: Hashable, Sendable {
-    public enum Kind: String, Hashable, Sendable {
+public struct ConstraintDefinition: Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable {
         case primaryKey = "primary key", unique, check, foreignKey = "foreign key", exclusion
     }
 
@@ -125,8 +125,8 @@ public struct ConstraintDefinition: Hashable, Sendable {
 }
 
 /// A FOREIGN KEY or REFERENCES constraint.
-public struct ForeignKey: Hashable, Sendable {
-    public enum Action: String, Hashable, Sendable {
+public struct ForeignKey: Hashable, Sendable, Codable {
+    public enum Action: String, Hashable, Sendable, Codable {
         case noAction = "no action", restrict, cascade, setNull = "set null", setDefault = "set default"
     }
 
@@ -154,7 +154,7 @@ public struct ForeignKey: Hashable, Sendable {
 }
 
 /// A CREATE INDEX.
-public struct IndexDefinition: Hashable, Sendable {
+public struct IndexDefinition: Hashable, Sendable, Codable {
     public var table: QualifiedName
     public var unique: Bool
     public var concurrently: Bool
@@ -179,8 +179,8 @@ public struct IndexDefinition: Hashable, Sendable {
 }
 
 /// The rows of an `INSERT … VALUES`, as far as they are literals: what a lookup by key needs.
-public struct InsertedRows: Hashable, Sendable {
-    public enum Literal: Hashable, Sendable {
+public struct InsertedRows: Hashable, Sendable, Codable {
+    public enum Literal: Hashable, Sendable, Codable {
         case string(String)
         /// An integer or decimal number as written, e.g. `-12`, `1.5`.
         case number(String)

@@ -1,8 +1,8 @@
 /// One thing a statement does to the database: an action on an object, with the
 /// facts the catalog check and the linter need. Code inside function bodies and
 /// DO blocks, strings, and comments never produces an effect.
-public struct Effect: Hashable, Sendable {
-    public enum Action: Hashable, Sendable {
+public struct Effect: Hashable, Sendable, Codable {
+    public enum Action: Hashable, Sendable, Codable {
         case create
         case createIfNotExists
         case createOrReplace
@@ -22,7 +22,7 @@ public struct Effect: Hashable, Sendable {
     }
 
     /// What else the statement says about the object.
-    public enum Detail: Hashable, Sendable {
+    public enum Detail: Hashable, Sendable, Codable {
         case none
         /// CREATE TABLE.
         case table(TableDefinition)
@@ -57,7 +57,7 @@ public struct Effect: Hashable, Sendable {
         case rows(InsertedRows)
     }
 
-    public enum ColumnChange: Hashable, Sendable {
+    public enum ColumnChange: Hashable, Sendable, Codable {
         /// ALTER COLUMN … TYPE; `using` when a USING expression is given.
         case type(TypeName, using: Bool)
         case setNotNull

@@ -1,6 +1,6 @@
 /// A possibly schema-qualified name. PostgreSQL's parser has already folded
 /// unquoted identifiers to lower case; quoted ones keep their case.
-public struct QualifiedName: Hashable, Sendable, CustomStringConvertible {
+public struct QualifiedName: Hashable, Sendable, Codable, CustomStringConvertible {
     /// nil when the SQL did not qualify the name (the search_path decides).
     public var schema: String?
     public var name: String

@@ -2,7 +2,7 @@
 /// translated by the parser: `int` is `pg_catalog.int4`, `varchar(20)` is
 /// `pg_catalog.varchar` with modifier 20, `char(3)` is `pg_catalog.bpchar`,
 /// `timestamp with time zone` is `pg_catalog.timestamptz`. `serial` stays `serial`.
-public struct TypeName: Hashable, Sendable, CustomStringConvertible {
+public struct TypeName: Hashable, Sendable, Codable, CustomStringConvertible {
     public var schema: String?
     /// The type's own name, e.g. `int4`, `varchar`, `timestamptz`, `serial`.
     public var name: String

@@ -1,6 +1,6 @@
 /// A statement that controls transactions: apply runs a migration inside one
 /// transaction unless the file manages its own.
-public enum TransactionControl: Hashable, Sendable {
+public enum TransactionControl: Hashable, Sendable, Codable {
     /// BEGIN, START TRANSACTION.
     case begin
     /// COMMIT, END.
@@ -33,7 +33,7 @@ public enum TransactionControl: Hashable, Sendable {
 }
 
 /// A SET or RESET of a run-time parameter, e.g. `SET lock_timeout = '5s'`.
-public struct Setting: Hashable, Sendable {
+public struct Setting: Hashable, Sendable, Codable {
     /// The parameter, e.g. `lock_timeout`; nil for RESET ALL.
     public let name: String?
     /// The value as written (`5s`, `a, b` for a list); nil for RESET, SET … TO DEFAULT.

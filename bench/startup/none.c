@@ -1,0 +1,2 @@
+/* Start-up floor: a C program that links nothing beyond libc. */
+int main(void) { return 0; }
