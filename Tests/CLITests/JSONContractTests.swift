@@ -47,6 +47,7 @@ struct JSONContractTests {
         try connection.execute("CREATE INDEX IF NOT EXISTS orders_user_id ON orders (user_id)")
         try connection.execute("COMMENT ON TABLE orders IS 'what people bought'")
         capture("record", try gitgate("record", "002", "--target", "production", "--format", "json"), exit: 0)
+        capture("log", try gitgate("log", "--format", "json"), exit: 0)
         capture("close-check", try gitgate("close", "--check", "--format", "json"), exit: 1)
         capture("doctor", try gitgate("doctor", "--format", "json"), exit: 0)
 

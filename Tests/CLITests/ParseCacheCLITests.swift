@@ -93,6 +93,6 @@ import TestSupport
         #expect(try snapshot(repo) == written)
         #expect(cold.stdout == readOnly.stdout)
         #expect(warm.stdout == readOnly.stdout)
-        #expect(warm.stdout.contains("\"verdict\":\"blocked\""))
+        #expect(warm.stdout.contains("\"verdict\" : \"blocked\""))
     }
 }

@@ -217,7 +217,7 @@ extension FleetApplier.Result {
     }
 
     public func json() -> String {
-        encodeJSON(JSONResult(target: target, kind: kind, dryRun: dryRun, members: members.map { result in
+        JSONOutput.render(JSONResult(target: target, kind: kind, dryRun: dryRun, members: members.map { result in
             switch result.outcome {
             case .applied(let versions):
                 return JSONMember(name: result.member, place: result.place, outcome: "applied", migrations: versions, error: nil)

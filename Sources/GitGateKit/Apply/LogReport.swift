@@ -119,9 +119,6 @@ public enum LogReport {
             JSONTarget(target: $0.target, gate: $0.gate, place: $0.place, ledger: $0.ledger, error: $0.error?.message,
                        events: $0.events.map(JSONEvent.init(event:)))
         })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(object) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return JSONOutput.render(object)
     }
 }
