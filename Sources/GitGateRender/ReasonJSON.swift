@@ -1,11 +1,12 @@
+import GitGateJSON
 import GitGateVerdict
 
 /// A reason or a note as JSON: `{"code", "target", "path", "message"}`, `null` where a field
 /// does not apply. Status and the plan share it, so scripts read one shape.
 public struct JSONReason: Encodable, Sendable, Equatable {
     public var code: String
-    public var target: String?
-    public var path: String?
+    @Nullable public var target: String?
+    @Nullable public var path: String?
     public var message: String
 
     public init(_ reason: Reason) {
@@ -22,15 +23,4 @@ public struct JSONReason: Encodable, Sendable, Equatable {
         self.path = path
         self.message = message
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(code, forKey: .code)
-        // Absent is null, not missing: the contract has every key (docs/json.md).
-        try container.encode(target, forKey: .target)
-        try container.encode(path, forKey: .path)
-        try container.encode(message, forKey: .message)
-    }
-
-    private enum CodingKeys: String, CodingKey { case code, target, path, message }
 }

@@ -199,21 +199,10 @@ extension FleetApplier.Result {
 
     private struct JSONMember: Encodable {
         package var name: String
-        package var place: String?
+        @Nullable package var place: String?
         package var outcome: String
         package var migrations: [String]
-        package var error: String?
-
-        package func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(name, forKey: .name)
-            try container.encode(place, forKey: .place)
-            try container.encode(outcome, forKey: .outcome)
-            try container.encode(migrations, forKey: .migrations)
-            try container.encode(error, forKey: .error)
-        }
-
-        package enum CodingKeys: String, CodingKey { case name, place, outcome, migrations, error }
+        @Nullable package var error: String?
     }
 
     public func json() -> String {
