@@ -61,7 +61,7 @@ struct ProjectStepTests {
         let plan = try DeploymentPlan.make(at: world.worktree, environment: world.environment)
         #expect(plan.steps.map(\.name) == ["models", "tests", "docs"])
         #expect(plan.afterMerge.contains("run make publish-docs (step docs)"), "\(plan.afterMerge)")
-        #expect(PlanReport.text(plan, style: .plain).contains("Project steps before the merge (gitgate steps --run)\n  models: ./gen.sh  (expect clean)\n  tests: true  (expect success)"))
+        #expect(PlanReport.text(plan, style: .plain).contains("Project steps before the merge (gitgate steps --run)\n  models: ./gen.sh  (expect clean; never run here)\n  tests: true  (expect success; never run here)"))
     }
 
     @Test("a missing command and a hanging one are each a clear failure, the hanging one bounded by its timeout; the binary says one gitgate: line", .database)
@@ -82,5 +82,35 @@ struct ProjectStepTests {
         #expect(binary.status == 1)
         #expect(binary.stderr == "gitgate: step models (./gen.sh) changed 1 file (models.txt), and expect = clean; commit what it generated, then run gitgate steps --run again\n")
         #expect(binary.stdout.contains("changed: models.txt"))
+    }
+
+    @Test("steps --run runs against the local target (its URL only in the environment), keeps each result, and the plan shows it until HEAD moves", .database)
+    func localTargetAndLastResult() throws {
+        // The step passes only when both variables carry the same, non-empty connection string.
+        let world = try Self.world("""
+            [gitgate "local"]
+            \turl = env:\(ApplyWorld.urlVariable)
+            [gitgate "step.schema"]
+            \trun = test -n \\"$DATABASE_URL\\" && test \\"$GITGATE_TARGET_URL\\" = \\"$DATABASE_URL\\" && echo seen
+
+            """)
+        let run = try GitGateBinary.run(["steps", "--run"], in: world.worktree, environment: world.repo.environment,
+                                        extra: [ApplyWorld.urlVariable: world.conninfo])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("Against target local"))
+        #expect(!run.stdout.contains(world.conninfo) && !run.stderr.contains(world.conninfo), "the URL is never printed")
+
+        let head = try world.repo.git("rev-parse", "HEAD", in: world.worktree).trimmingCharacters(in: .whitespacesAndNewlines)
+        let plan = try DeploymentPlan.make(at: world.worktree, environment: world.environment)
+        let last = try #require(plan.stepResults["schema"])
+        #expect(last.passed && last.outcome == "passed" && last.commit == head)
+        #expect(PlanReport.text(plan, style: .plain).contains("schema: test -n"), "\(PlanReport.text(plan, style: .plain))")
+        #expect(PlanReport.text(plan, style: .plain).contains("last passed"))
+        #expect(!PlanReport.text(plan, style: .plain).contains("HEAD has moved"))
+
+        // A later commit: the result is out of date, and the plan says so.
+        try world.repo.commitFiles(["notes.txt": "later\n"], message: "later", in: world.worktree)
+        let later = try DeploymentPlan.make(at: world.worktree, environment: world.environment)
+        #expect(PlanReport.text(later, style: .plain).contains("HEAD has moved since: run it again"))
     }
 }

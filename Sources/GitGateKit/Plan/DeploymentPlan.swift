@@ -61,6 +61,8 @@ public struct DeploymentPlan: Sendable {
     public var afterMerge: [String]
     /// The project's steps from main's `.gitgate` (`gitgate steps --run` runs the before-merge ones).
     public var steps: [ProjectStep] = []
+    /// Each step's last result in this repository (`gitgate steps --run` keeps it), by name.
+    public var stepResults: [String: StepRecord] = [:]
 
     /// READY TO MERGE, BLOCKED or COULD NOT CHECK, with the first reason.
     public var summary: String {
@@ -158,7 +160,8 @@ public struct DeploymentPlan: Sendable {
                               rollbackTarget: rollbackTarget?.name, rollbackTargetError: rollbackError,
                               rollbacks: rollbacks,
                               rollbackCommand: rollbackTarget.map { LedgerCommands(configuration).rollback(target: $0.name) },
-                              tables: tables, afterMerge: afterMerge, steps: configuration.steps)
+                              tables: tables, afterMerge: afterMerge, steps: configuration.steps,
+                              stepResults: configuration.steps.isEmpty ? [:] : StepRecords(repository: inspector.repository).load())
     }
 }
 

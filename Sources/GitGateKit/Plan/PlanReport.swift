@@ -115,7 +115,10 @@ public enum PlanReport {
         if !before.isEmpty {
             lines.append("")
             lines.append(style.bold("Project steps before the merge") + " (gitgate steps --run)")
-            lines += before.map { "  \($0.name): \($0.run)  (expect \($0.expect.rawValue))" }
+            lines += before.map { step in
+                let last = plan.stepResults[step.name]?.summary(head: plan.head) ?? "never run here"
+                return "  \(step.name): \(step.run)  (expect \(step.expect.rawValue); \(last))"
+            }
         }
         lines.append("")
         lines.append(style.bold("After the merge"))
@@ -240,7 +243,10 @@ public enum PlanReport {
         if !beforeMerge.isEmpty {
             lines.append("<details><summary>Project steps before the merge (gitgate steps --run)</summary>")
             lines.append("")
-            lines += beforeMerge.map { "- `\($0.name)`: `\(escape($0.run))` (expect \($0.expect.rawValue))" }
+            lines += beforeMerge.map { step in
+                let last = plan.stepResults[step.name]?.summary(head: plan.head) ?? "never run here"
+                return "- `\(step.name)`: `\(escape(step.run))` (expect \(step.expect.rawValue); \(escape(last)))"
+            }
             lines.append("")
             lines.append("</details>")
             lines.append("")
@@ -288,6 +294,8 @@ public enum PlanReport {
         package var when: ProjectStep.When
         package var expect: ProjectStep.Expect
         package var timeoutMs: Int
+        /// What `gitgate steps --run` last said here; null when it never ran.
+        @Nullable package var last: StepRecord?
     }
 
     private struct JSONTable: Encodable {
@@ -376,7 +384,8 @@ public enum PlanReport {
                             migrations: plan.rollbacks.map { jsonRollback($0.rollback, appliedAt: $0.appliedAt, rows: $0.rows) }),
             tables: plan.tables.map { .init(table: $0.table, exists: $0.exists, columns: $0.columns, indexes: $0.indexes, rows: $0.rows) },
             afterMerge: plan.afterMerge,
-            steps: plan.steps.map { .init(name: $0.name, run: $0.run, when: $0.when, expect: $0.expect, timeoutMs: $0.timeoutMs) })
+            steps: plan.steps.map { .init(name: $0.name, run: $0.run, when: $0.when, expect: $0.expect, timeoutMs: $0.timeoutMs,
+                                          last: plan.stepResults[$0.name]) })
         return encode(object)
     }
 

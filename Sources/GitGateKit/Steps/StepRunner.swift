@@ -46,12 +46,13 @@ public struct StepResult: Sendable {
 /// Runs project steps in a worktree: `/bin/sh -c` in its own process group, output to a file
 /// (never a pipe a stray child could hold open), bounded by the step's timeout.
 public enum StepRunner {
-    public static func run(_ step: ProjectStep, in worktree: String) -> StepResult {
+    /// - Parameter environment: added to the command's environment (the target's URL).
+    public static func run(_ step: ProjectStep, in worktree: String, environment extra: [String: String] = [:]) -> StepResult {
         let before = step.expect == .clean ? snapshot(worktree) : [:]
         let log = NSTemporaryDirectory() + "/gitgate-step-\(getpid())-\(UUID().uuidString).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let outcome: StepResult.Outcome
-        switch spawn(step.run, in: worktree, log: log) {
+        switch spawn(step.run, in: worktree, log: log, environment: extra) {
         case .failure(let failure):
             outcome = .couldNotStart(failure.reason)
         case .success(let pid):
@@ -82,7 +83,7 @@ public enum StepRunner {
     static func snapshot(_ worktree: String) -> [String: String] {
         let log = NSTemporaryDirectory() + "/gitgate-step-status-\(getpid())-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: log) }
-        guard case .success(let pid) = spawn("git status --porcelain=v1 -z --untracked-files=all", in: worktree, log: log),
+        guard case .success(let pid) = spawn("git status --porcelain=v1 -z --untracked-files=all", in: worktree, log: log, environment: [:]),
               wait(pid, timeoutMs: 60_000) == 0,
               let data = FileManager.default.contents(atPath: log) else { return [:] }
         var result: [String: String] = [:]
@@ -102,7 +103,8 @@ public enum StepRunner {
 
     package struct SpawnFailure: Error { var reason: String }
 
-    private static func spawn(_ command: String, in directory: String, log: String) -> Result<pid_t, SpawnFailure> {
+    private static func spawn(_ command: String, in directory: String, log: String,
+                              environment extra: [String: String]) -> Result<pid_t, SpawnFailure> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -116,7 +118,7 @@ public enum StepRunner {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attributes, 0)
         let arguments = ["/bin/sh", "-c", "cd \"$1\" || exit 126; eval \"$2\"", "gitgate-step", directory, command]
-        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        let environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings(arguments) { argv in
             withCStrings(environment) { envp in posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp) }

@@ -12,7 +12,11 @@ struct Steps: ParsableCommand {
         (default: exit 0) or clean (exit 0 and leave the tree unchanged: the models and schema docs it \
         generates are committed), timeout = DURATION (default 10m).
 
-        --run runs the before-merge steps in this worktree, in order, and reports each. A failed expect = clean \
+        --run runs the before-merge steps in this worktree, in order, and reports each. They run against the \
+        local target: the one --target names, else the target called local if .gitgate has one; its connection \
+        string is in the commands' environment as GITGATE_TARGET_URL and DATABASE_URL (never printed). Each \
+        step's result is kept in the repository's common dir, and gitgate plan shows it (with the commit it \
+        ran on). A failed expect = clean \
         step names the files it changed; a command that is missing, or still running at its timeout (its \
         process group is stopped), is one gitgate: line. after-merge steps are printed by gitgate close and \
         by the post-merge hook, like the reminders.
@@ -25,6 +29,9 @@ struct Steps: ParsableCommand {
 
     @Flag(name: .customLong("run"), help: "Run the before-merge steps in this worktree.")
     var runSteps = false
+
+    @Option(help: "The target the steps run against (default: the target named local, if any).")
+    var target: String?
 
     func run() throws {
         let configuration = try Inspector(at: location.path).configuration
@@ -41,10 +48,22 @@ struct Steps: ParsableCommand {
             }
             return
         }
+        // The local database the steps regenerate models from: its URL in their environment only.
+        var environment: [String: String] = [:]
+        let local = try target.map { try configuration.target(named: $0) } ?? configuration.targets.first { $0.name == "local" }
+        if let local {
+            let url = try local.connection.resolve(target: local.name)
+            environment = ["GITGATE_TARGET_URL": url, "DATABASE_URL": url]
+            Console.out(style.dim("Against target \(local.name) (GITGATE_TARGET_URL, DATABASE_URL)"))
+        }
+        let inspector = try Inspector(at: location.path)
+        let records = StepRecords(repository: inspector.repository)
+        let head = try? inspector.repository.resolve("HEAD").hex
         var failed = false
         for step in steps where step.when == .beforeMerge {
             Console.out("\(style.bold(step.name)): \(step.run)")
-            let result = StepRunner.run(step, in: configuration.root)
+            let result = StepRunner.run(step, in: configuration.root, environment: environment)
+            try records.save(StepRecord(result, commit: head))
             if let problem = result.problem {
                 failed = true
                 if !result.output.isEmpty { Console.out(result.output.split(separator: "\n").map { "  | \($0)" }.joined(separator: "\n")) }
