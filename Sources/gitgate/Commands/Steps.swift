@@ -34,7 +34,8 @@ struct Steps: ParsableCommand {
     var target: String?
 
     func run() throws {
-        let configuration = try Inspector(at: location.path).configuration
+        let inspector = try Inspector(at: location.path)
+        let configuration = inspector.configuration
         let steps = configuration.steps
         let style = Style.forTerminal()
         guard !steps.isEmpty else {
@@ -56,14 +57,18 @@ struct Steps: ParsableCommand {
             environment = ["GITGATE_TARGET_URL": url, "DATABASE_URL": url]
             Console.out(style.dim("Against target \(local.name) (GITGATE_TARGET_URL, DATABASE_URL)"))
         }
-        let inspector = try Inspector(at: location.path)
         let records = StepRecords(repository: inspector.repository)
         let head = try? inspector.repository.resolve("HEAD").hex
         var failed = false
         for step in steps where step.when == .beforeMerge {
             Console.out("\(style.bold(step.name)): \(step.run)")
             let result = StepRunner.run(step, in: configuration.root, environment: environment)
-            try records.save(StepRecord(result, commit: head))
+            // The kept result is a convenience for the plan: a read-only git dir must not stop the steps.
+            do {
+                try records.save(StepRecord(result, commit: head))
+            } catch {
+                Console.error("gitgate: warning: \(ErrorBoundary.diagnose(error).message)")
+            }
             if let problem = result.problem {
                 failed = true
                 if !result.output.isEmpty { Console.out(result.output.split(separator: "\n").map { "  | \($0)" }.joined(separator: "\n")) }
