@@ -7,8 +7,16 @@ import GitGateTargets
 import GitGateVerdict
 
 /// Colour for people, plain text for pipes: colour only when stdout is a terminal and
-/// NO_COLOR is not set.
+/// NO_COLOR is not set, unless `--color` (kept in `GITGATE_COLOR`) says otherwise.
 public struct Style: Sendable {
+    /// `--color WHEN`: the command line's word on colour, stronger than NO_COLOR and the terminal test.
+    public enum When: String, CaseIterable, Sendable {
+        case auto, always, never
+
+        /// The variable `--color` sets, so hooks and steps started from gitgate see it too.
+        public static let variable = "GITGATE_COLOR"
+    }
+
     public var colors: Bool
 
     public init(colors: Bool) { self.colors = colors }
@@ -16,6 +24,11 @@ public struct Style: Sendable {
     /// Decides for a file descriptor (1 for stdout, 2 for stderr).
     public static func forTerminal(fileDescriptor: Int32 = 1,
                                    environment: [String: String] = ProcessInfo.processInfo.environment) -> Style {
+        switch environment[When.variable].flatMap(When.init(rawValue:)) {
+        case .always: return Style(colors: true)
+        case .never: return Style(colors: false)
+        case .auto, nil: break
+        }
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return Style(colors: !noColor && isatty(fileDescriptor) == 1 && environment["TERM"] != "dumb")
     }

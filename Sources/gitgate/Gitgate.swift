@@ -7,7 +7,7 @@ struct Gitgate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gitgate",
         abstract: "Block merging a branch into main until production has its database migrations.",
-        usage: "gitgate [-C <path>] <command> [<options>]",
+        usage: "gitgate [-C <path>] [--color <when>] <command> [<options>]",
         discussion: """
         gitgate finds the SQL migrations a worktree's branch adds compared with main, reviews them, \
         checks that every gated PostgreSQL target already has them, and refuses the merge (through \
@@ -22,6 +22,10 @@ struct Gitgate: ParsableCommand {
 
         -C <path> (before or after the command) runs as if gitgate was started in <path>, \
         like git -C; several -C before the command each apply relative to the one before.
+
+        --color[=auto|always|never] (anywhere on the line; --no-color is never): colour when \
+        stdout is a terminal (auto, the default, which NO_COLOR or TERM=dumb turn off), always, \
+        or never. GITGATE_COLOR=always|never does the same for every gitgate command.
 
         Exit codes (every command):
           0   ready / success

@@ -38,7 +38,45 @@ enum Invocation {
         if let first = rest.first, !first.hasPrefix("-"), !commandNames.contains(first) {
             throw ErrorBoundary.unknownCommand(first, commands: commandNames.filter { $0 != "hook" && $0 != "help" })
         }
-        return Array(rest)
+        return try takeColor(Array(rest))
+    }
+
+    /// `--color[=WHEN]`, `--color WHEN` and `--no-color`, before or after the command (not after
+    /// `--`): every command prints through the same `Style`, so the choice is made once, here, and
+    /// kept in `GITGATE_COLOR` for the processes gitgate starts.
+    static func takeColor(_ arguments: [String]) throws -> [String] {
+        var rest: [String] = []
+        var when: Style.When?
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                rest += arguments[(index - 1)...]
+                break
+            }
+            if argument == "--no-color" {
+                when = .never
+            } else if argument == "--color" {
+                // A bare --color means always, as in git; a following word that is a WHEN is taken.
+                if index < arguments.count, let next = Style.When(rawValue: arguments[index]) {
+                    when = next
+                    index += 1
+                } else {
+                    when = .always
+                }
+            } else if argument.hasPrefix("--color=") {
+                let word = String(argument.dropFirst("--color=".count))
+                guard let value = Style.When(rawValue: word) else {
+                    throw GitGateError(.usage, "--color=\(word): not a choice; write --color=auto, --color=always or --color=never")
+                }
+                when = value
+            } else {
+                rest.append(argument)
+            }
+        }
+        if let when { setenv(Style.When.variable, when.rawValue, 1) }
+        return rest
     }
 
     /// The command line as started, with a relative program path (./gitgate) made absolute in the

@@ -40,6 +40,32 @@ struct CLIConventionsTests {
         #expect(hook.status == 0, "\(hook.stderr)")
     }
 
+    @Test("--color always/never/auto before or after the command beats NO_COLOR; a bad WHEN is a usage error")
+    func colorFlag() throws {
+        let (repo, worktree) = try project()
+        let env = repo.environment
+        let escape = "\u{1B}["
+        // The runner's NO_COLOR=1 and a pipe for stdout: auto is plain, always paints anyway.
+        for arguments in [["--color=always", "status"], ["status", "--color"], ["--color", "always", "status"]] {
+            let result = try GitGateBinary.run(arguments, in: worktree, environment: env)
+            #expect(result.stdout.contains(escape), "\(arguments): \(result.output)")
+            #expect(result.stdout.contains("feature → main"), "\(arguments): \(result.output)")
+        }
+        for arguments in [["--color=auto", "status"], ["status", "--no-color"], ["status", "--color=never"], ["status"]] {
+            let result = try GitGateBinary.run(arguments, in: worktree, environment: env)
+            #expect(!result.stdout.contains(escape), "\(arguments): \(result.output)")
+            #expect(result.stdout.contains("Branch feature → main"), "\(arguments): \(result.output)")
+        }
+        // The variable does what the flag does, and the flag wins over it.
+        let variable = try GitGateBinary.run(["status"], in: worktree, environment: env, extra: ["GITGATE_COLOR": "always"])
+        #expect(variable.stdout.contains(escape), "\(variable.output)")
+        let flagWins = try GitGateBinary.run(["--no-color", "status"], in: worktree, environment: env, extra: ["GITGATE_COLOR": "always"])
+        #expect(!flagWins.stdout.contains(escape), "\(flagWins.output)")
+        let bad = try GitGateBinary.run(["status", "--color=sometimes"], in: worktree, environment: env)
+        expectUsage(bad)
+        #expect(bad.stderr.contains("--color=sometimes") && bad.stderr.contains("--color=always"), "\(bad.stderr)")
+    }
+
     @Test("./gitgate -C REPO install writes the path it was started by into the hooks, made absolute where it was typed")
     func installStartedByARelativePath() throws {
         let (repo, _) = try project()
@@ -89,7 +115,7 @@ struct CLIConventionsTests {
             #expect(result.status == 0 && !result.stdout.isEmpty && result.stderr.isEmpty, "\(arguments): \(result.stderr)")
         }
         let help = try GitGateBinary.run(["--help"], in: scratch.path)
-        #expect(help.stdout.contains("gitgate [-C <path>] <command>"), "\(help.stdout)")
+        #expect(help.stdout.contains("gitgate [-C <path>] [--color <when>] <command>"), "\(help.stdout)")
     }
 
     @Test("on main, plan says it is looking at the main branch, not main → main")

@@ -21,6 +21,7 @@ public enum GitGateBinary {
                            extra: [String: String] = [:], input: String? = nil) throws -> ShellResult {
         var env = environment ?? ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env["GITGATE_COLOR"] = nil  // a developer's own setting must not colour the tests' output
         for (key, value) in extra { env[key] = value }
         return try Shell.run(path, arguments, cwd: cwd, env: env, input: input)
     }
