@@ -23,50 +23,54 @@ package enum Catalog {
         let extras = textArray(flat.map(\.extra))
         // Every cast of c or d to an array sits in the branch of its kind: CASE evaluates only the
         // branch taken, so a probe of another kind never has its text read as an array.
+        // `OFFSET 0` keeps each EXISTS a lookup by index per probe: without it the planner turns
+        // them into hashed subplans that read whole catalogs (every column, every constraint's
+        // column list) once per query, a cost that grows with production's catalog, not with the
+        // probes (measured: 3× slower for 4,200 probes on a 2,200-table catalog, no faster at 42,000).
         return """
         SELECT q.i - 1, CASE WHEN q.kind = 'row-keys' THEN pg_catalog.split_part(q.detail, '/', 1) = pg_catalog.split_part(q.detail, '/', 2)
           ELSE q.present END, CASE WHEN q.kind = 'column-type' AND NOT q.present THEN (SELECT pg_catalog.format_type(atttypid, atttypmod)
             FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(q.a) AND attname = q.b AND attnum > 0 AND NOT attisdropped)
           ELSE q.detail END
         FROM (SELECT p.i, p.kind, p.a, p.b, CASE p.kind
-          WHEN 'schema' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = p.a)
+          WHEN 'schema' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = p.a OFFSET 0)
           WHEN 'relation' THEN pg_catalog.to_regclass(p.a) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index
-            WHERE indexrelid = pg_catalog.to_regclass(p.a) AND NOT indisvalid)
+            WHERE indexrelid = pg_catalog.to_regclass(p.a) AND NOT indisvalid OFFSET 0)
           WHEN 'type' THEN pg_catalog.to_regtype(p.a) IS NOT NULL
           WHEN 'column' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
-            WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped)
+            WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped OFFSET 0)
           WHEN 'constraint' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
-            WHERE conrelid = pg_catalog.to_regclass(p.a) AND conname = p.b)
+            WHERE conrelid = pg_catalog.to_regclass(p.a) AND conname = p.b OFFSET 0)
           WHEN 'foreign-key' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
-            WHERE conrelid = pg_catalog.to_regclass(p.a) AND contype = 'f' AND confrelid = pg_catalog.to_regclass(p.b))
+            WHERE conrelid = pg_catalog.to_regclass(p.a) AND contype = 'f' AND confrelid = pg_catalog.to_regclass(p.b) OFFSET 0)
           WHEN 'procedure' THEN pg_catalog.to_regprocedure(p.a) IS NOT NULL
           WHEN 'function' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_proc f
             WHERE f.proname = p.b AND (CASE WHEN p.a = '' THEN pg_catalog.pg_function_is_visible(f.oid)
-              ELSE f.pronamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = p.a) END))
-          WHEN 'extension' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = p.a)
+              ELSE f.pronamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = p.a) END) OFFSET 0)
+          WHEN 'extension' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = p.a OFFSET 0)
           WHEN 'trigger' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-            WHERE tgrelid = pg_catalog.to_regclass(p.a) AND tgname = p.b)
+            WHERE tgrelid = pg_catalog.to_regclass(p.a) AND tgname = p.b OFFSET 0)
           WHEN 'enum-value' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_enum
-            WHERE enumtypid = pg_catalog.to_regtype(p.a) AND enumlabel = p.b)
+            WHERE enumtypid = pg_catalog.to_regtype(p.a) AND enumlabel = p.b OFFSET 0)
           WHEN 'column-type' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
             WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped
-              AND atttypid = pg_catalog.to_regtype(p.c) AND (p.d IS NULL OR atttypmod = p.d::pg_catalog.int4))
+              AND atttypid = pg_catalog.to_regtype(p.c) AND (p.d IS NULL OR atttypmod = p.d::pg_catalog.int4) OFFSET 0)
           WHEN 'column-not-null' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
             WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped
-              AND attnotnull = (p.c = 't'))
+              AND attnotnull = (p.c = 't') OFFSET 0)
           WHEN 'column-default' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
             WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped
-              AND atthasdef = (p.c = 't'))
+              AND atthasdef = (p.c = 't') OFFSET 0)
           WHEN 'constraint-def' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
             WHERE k.conrelid = pg_catalog.to_regclass(p.a) AND k.conname = p.b AND k.contype = p.c
               AND (p.d IS NULL OR ARRAY(SELECT t.attname::pg_catalog.text FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY AS u(n, o)
-                JOIN pg_catalog.pg_attribute t ON t.attrelid = k.conrelid AND t.attnum = u.n ORDER BY u.o) = p.d::pg_catalog.text[]))
+                JOIN pg_catalog.pg_attribute t ON t.attrelid = k.conrelid AND t.attnum = u.n ORDER BY u.o) = p.d::pg_catalog.text[]) OFFSET 0)
           WHEN 'constraint-columns' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
             WHERE k.conrelid = pg_catalog.to_regclass(p.a) AND k.contype = p.c
               AND ARRAY(SELECT t.attname::pg_catalog.text FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY AS u(n, o)
-                JOIN pg_catalog.pg_attribute t ON t.attrelid = k.conrelid AND t.attnum = u.n ORDER BY u.o) = p.d::pg_catalog.text[])
+                JOIN pg_catalog.pg_attribute t ON t.attrelid = k.conrelid AND t.attnum = u.n ORDER BY u.o) = p.d::pg_catalog.text[] OFFSET 0)
           WHEN 'constraint-valid' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
-            WHERE conrelid = pg_catalog.to_regclass(p.a) AND conname = p.b AND convalidated)
+            WHERE conrelid = pg_catalog.to_regclass(p.a) AND conname = p.b AND convalidated OFFSET 0)
           WHEN 'check-count' THEN (SELECT pg_catalog.count(*) FROM pg_catalog.pg_constraint
             WHERE conrelid = pg_catalog.to_regclass(p.a) AND contype = 'c') >= p.c::pg_catalog.int4
           WHEN 'index-def' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_index x
@@ -78,30 +82,30 @@ package enum Catalog {
               AND (p.d IS NULL OR ARRAY(SELECT t.attname::pg_catalog.text
                 FROM pg_catalog.unnest(x.indkey::pg_catalog.int2[]) WITH ORDINALITY AS u(n, o)
                 LEFT JOIN pg_catalog.pg_attribute t ON t.attrelid = x.indrelid AND t.attnum = u.n
-                WHERE u.o <= x.indnkeyatts ORDER BY u.o) = p.d::pg_catalog.text[]))
+                WHERE u.o <= x.indnkeyatts ORDER BY u.o) = p.d::pg_catalog.text[]) OFFSET 0)
           WHEN 'comment' THEN CASE p.d
             WHEN 'relation' THEN pg_catalog.to_regclass(p.a) IS NOT NULL
               AND pg_catalog.obj_description(pg_catalog.to_regclass(p.a), 'pg_class') IS NOT DISTINCT FROM p.c
             WHEN 'column' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
               WHERE attrelid = pg_catalog.to_regclass(p.a) AND attname = p.b AND attnum > 0 AND NOT attisdropped
-                AND pg_catalog.col_description(attrelid, attnum) IS NOT DISTINCT FROM p.c)
+                AND pg_catalog.col_description(attrelid, attnum) IS NOT DISTINCT FROM p.c OFFSET 0)
             WHEN 'schema' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace
-              WHERE nspname = p.a AND pg_catalog.obj_description(oid, 'pg_namespace') IS NOT DISTINCT FROM p.c)
+              WHERE nspname = p.a AND pg_catalog.obj_description(oid, 'pg_namespace') IS NOT DISTINCT FROM p.c OFFSET 0)
             WHEN 'type' THEN pg_catalog.to_regtype(p.a) IS NOT NULL
               AND pg_catalog.obj_description(pg_catalog.to_regtype(p.a), 'pg_type') IS NOT DISTINCT FROM p.c
             WHEN 'procedure' THEN pg_catalog.to_regprocedure(p.a) IS NOT NULL
               AND pg_catalog.obj_description(pg_catalog.to_regprocedure(p.a), 'pg_proc') IS NOT DISTINCT FROM p.c
             WHEN 'extension' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_extension
-              WHERE extname = p.a AND pg_catalog.obj_description(oid, 'pg_extension') IS NOT DISTINCT FROM p.c)
+              WHERE extname = p.a AND pg_catalog.obj_description(oid, 'pg_extension') IS NOT DISTINCT FROM p.c OFFSET 0)
             WHEN 'constraint' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
               WHERE conrelid = pg_catalog.to_regclass(p.a) AND conname = p.b
-                AND pg_catalog.obj_description(oid, 'pg_constraint') IS NOT DISTINCT FROM p.c)
+                AND pg_catalog.obj_description(oid, 'pg_constraint') IS NOT DISTINCT FROM p.c OFFSET 0)
             WHEN 'trigger' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
               WHERE tgrelid = pg_catalog.to_regclass(p.a) AND tgname = p.b
-                AND pg_catalog.obj_description(oid, 'pg_trigger') IS NOT DISTINCT FROM p.c)
+                AND pg_catalog.obj_description(oid, 'pg_trigger') IS NOT DISTINCT FROM p.c OFFSET 0)
           END
           WHEN 'table-flag' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass(p.a)
-            AND CASE p.c WHEN 'relrowsecurity' THEN relrowsecurity WHEN 'relforcerowsecurity' THEN relforcerowsecurity END = (p.d = 't'))
+            AND CASE p.c WHEN 'relrowsecurity' THEN relrowsecurity WHEN 'relforcerowsecurity' THEN relforcerowsecurity END = (p.d = 't') OFFSET 0)
           WHEN 'function-body' THEN (SELECT prosrc FROM pg_catalog.pg_proc WHERE oid = pg_catalog.to_regprocedure(p.a)) = p.c
           WHEN 'privilege' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p.b AND CASE p.d
             WHEN 'table' THEN pg_catalog.to_regclass(p.a) IS NOT NULL
@@ -109,10 +113,10 @@ package enum Catalog {
             WHEN 'sequence' THEN (SELECT relkind FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass(p.a)) = 'S'
               AND pg_catalog.has_sequence_privilege(r.oid, pg_catalog.to_regclass(p.a), p.c)
             WHEN 'schema' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
-              WHERE n.nspname = p.a AND pg_catalog.has_schema_privilege(r.oid, n.oid, p.c))
+              WHERE n.nspname = p.a AND pg_catalog.has_schema_privilege(r.oid, n.oid, p.c) OFFSET 0)
             WHEN 'function' THEN pg_catalog.to_regprocedure(p.a) IS NOT NULL
               AND pg_catalog.has_function_privilege(r.oid, pg_catalog.to_regprocedure(p.a), p.c)
-          END)
+          END OFFSET 0)
           WHEN 'enum-labels' THEN ARRAY(SELECT enumlabel::pg_catalog.text FROM pg_catalog.pg_enum
             WHERE enumtypid = pg_catalog.to_regtype(p.a) AND enumlabel::pg_catalog.text = ANY (p.d::pg_catalog.text[])
             ORDER BY enumsortorder) = p.d::pg_catalog.text[]

@@ -73,7 +73,10 @@ public struct HookRunner {
             plan = try makePlan()
             if let plan {
                 let inspector = Inspector(repository: plan.repository, configuration: plan.configuration)
-                for update in plan.updates { inspected.append((update, try update.inspect(inspector))) }
+                // An update a hook of the same git command has just checked is not read again.
+                for update in plan.updates where update.verified == nil {
+                    inspected.append((update, try update.inspect(inspector)))
+                }
             }
         } catch {
             if case .reason(let reason) = skip {
@@ -90,10 +93,7 @@ public struct HookRunner {
         guard let plan else { return .allow }
 
         // Nothing that reaches the database or breaks history: nothing to check, nothing skipped.
-        // An update a hook of the same git command has just checked is not asked about again.
-        let relevant = inspected.filter {
-            $0.update.verified == nil && (!$0.inspection.migrations.isEmpty || !$0.inspection.conflicts.isEmpty)
-        }
+        let relevant = inspected.filter { !$0.inspection.migrations.isEmpty || !$0.inspection.conflicts.isEmpty }
         if relevant.isEmpty { return .allow }
 
         if case .reason(let reason) = skip {
