@@ -307,8 +307,11 @@ def gated_merge(ctx: Context) -> list[Row]:
         finally:
             subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "merge", "--abort"], cwd=repo,
                            capture_output=True)
-            subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "reset", "-q", "--hard", tips[repo]],
-                           cwd=repo, check=True, capture_output=True)
+            # Back to the tip through the hooks where they are installed, as a user's reset would go:
+            # moving main around the gate would leave gitgate's record of main behind, and the next
+            # merge's post-merge hook would (rightly) inspect that move, which no real merge pays.
+            subprocess.run(["git", "reset", "-q", "--hard", tips[repo]], cwd=repo, env={**os.environ, **env},
+                           check=True, capture_output=True)
         return t
 
     def gitgate(check: bool) -> float:
