@@ -70,7 +70,19 @@ class Context:
         summary["width"] = gen_repo.version_width(main + branch)
         if fresh_tag:
             summary = self.timed_setup(f"copy {name}-{fresh_tag}", lambda: self._copy(summary, fresh_tag))
+        self._refresh_index(summary)
         return summary
+
+    @staticmethod
+    def _refresh_index(summary: dict) -> None:
+        """What any `git status` of the user's would have done: the index's cached file stats made
+        current. A generated or copied repository has stale ones, and then every libgit2 status
+        (gitgate's) re-reads and hashes each of main's files on every run, which a worktree people
+        use never makes it do (measured: 262 ms CPU against 120 ms for status at 200 migrations)."""
+        for key in ("path", "worktree"):
+            if summary.get(key):
+                subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "update-index", "-q", "--refresh"],
+                               cwd=summary[key], capture_output=True)
 
     def _copy(self, summary: dict, tag: str) -> dict:
         """A private copy of a pristine repository, for a row that installs hooks or merges."""
