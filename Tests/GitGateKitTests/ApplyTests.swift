@@ -101,6 +101,33 @@ struct ApplyTests {
         #expect(try world.ledger() == ["001:applied", "002:applied", "003:applied"])
     }
 
+    @Test("a deferred constraint that fails at COMMIT is said to fail at COMMIT; a refused ledger row is said to be the recording", .database)
+    func failureAtCommitAndAtRecording() throws {
+        let world = try ApplyWorld(conninfo: try TestDatabase.conninfo(), branch: [
+            // A unique violation (23505) checked only at COMMIT: the migration's, not the ledger's.
+            "001_deferred.sql": "CREATE TABLE deferred_keys (id int UNIQUE DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO deferred_keys VALUES (1), (1);\n",
+        ])
+        let atCommit = try #require(try world.apply().failure)
+        #expect(atCommit.sqlState == "23505")
+        #expect(atCommit.message.hasPrefix("at COMMIT: "), "\(atCommit.message)")
+        #expect(try !world.exists("deferred_keys"))
+        #expect(try world.ledger().isEmpty)
+
+        // The ledger refuses the row: the failure is the recording, and nothing of the migration stays.
+        try world.add(["001_deferred.sql": "CREATE TABLE deferred_keys (id int);\n"], message: "fix 001")
+        let connection = try world.connect()
+        try connection.execute("""
+            CREATE FUNCTION public.refuse_ledger_row() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'ledger is read-only today'; END $$;
+            CREATE TRIGGER refuse BEFORE INSERT ON gitgate.migrations FOR EACH ROW EXECUTE FUNCTION public.refuse_ledger_row();
+            """)
+        let atRecording = try #require(try world.apply().failure)
+        #expect(atRecording.message.hasPrefix("could not record it in gitgate.migrations: "), "\(atRecording.message)")
+        #expect(atRecording.message.contains("ledger is read-only today"), "\(atRecording.message)")
+        #expect(try !world.exists("deferred_keys"))
+        #expect(try world.ledger().isEmpty)
+    }
+
     @Test("an error without a position is located at its statement", .database)
     func runtimeErrorLocatedByStatement() throws {
         let world = try ApplyWorld(conninfo: try TestDatabase.conninfo(), branch: [

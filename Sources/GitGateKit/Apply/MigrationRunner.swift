@@ -121,8 +121,11 @@ package struct MigrationRunner {
         }
         if let error = outcome.error {
             session.rollback()
-            let what = error.message.contains("gitgate.migrations") || error.sqlState == "23505"
-                ? "could not record it in gitgate.migrations: " : "at COMMIT: "
+            // Which statement of the batch failed, by how many succeeded before it (one result
+            // each): up to the ledger's INSERT it is the recording; after it, the COMMIT (where
+            // the migration's deferred constraints are checked).
+            let insertAt = transactional ? 1 : 2
+            let what = outcome.results.count <= insertAt ? "could not record it in gitgate.migrations: " : "at COMMIT: "
             var failed = failure(error, migration: migration, line: nil, consequence: transactional
                 ? "rolled back: nothing of it was applied and nothing was recorded"
                 : "it ran (outside a transaction) but is not recorded; fix the cause, then gitgate record \(migration.version) --target \(target.name)")
