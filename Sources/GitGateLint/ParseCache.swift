@@ -13,7 +13,7 @@ import Foundation
 /// that wrote entries, the oldest are removed past `maxEntries` or `maxBytes`.
 public final class ParseCache: @unchecked Sendable {
     /// Bump when what is stored changes shape or meaning.
-    public static let format = 1
+    public static let format = 2
     public static let maxEntries = 20_000
     public static let maxBytes = 64 << 20
     /// Larger files are parsed every time: encoding the parse of a 10 MB INSERT (every row's

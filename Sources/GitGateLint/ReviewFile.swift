@@ -75,6 +75,11 @@ package enum ParsedFile: Sendable, Codable {
     case syntaxError(SQLError)
 
     package init(_ contents: Data) {
+        self.init(contents, strategy: .standard)
+    }
+
+    /// The same, parsed as `strategy` says (tests compare the piecewise and whole-file readings).
+    package init(_ contents: Data, strategy: ScriptReading) {
         if let nul = contents.firstIndex(of: 0) {
             self = .notText(line: Self.line(of: nul - contents.startIndex, in: contents), reason: "it contains a NUL byte (a binary file?)")
             return
@@ -85,7 +90,7 @@ package enum ParsedFile: Sendable, Codable {
             return
         }
         do {
-            self = .script(ReviewScript(try SQLScript.parse(text)))
+            self = .script(ReviewScript(try SQLScript.parse(text, strategy: strategy)))
         } catch {
             self = .syntaxError(error)
         }

@@ -76,6 +76,7 @@ package struct MigrationPlan: Sendable {
 /// minus what a later migration changes again; and which statements the catalog cannot show.
 package enum Expectations {
     /// At most this many rows of one INSERT are looked up by key.
+    /// At most `InsertedRows.keptRowLimit`: a longer VALUES list keeps no values to look up.
     package static let rowLookupLimit = 1_000
 
     /// `files[i]` is migration i parsed; the result has the plan for each, in the same order.
@@ -483,7 +484,7 @@ package enum Expectations {
     /// unique key of t its literal columns cover (the server picks the key).
     private static func rowLookup(_ table: QualifiedName, _ inserted: InsertedRows) -> ([Probe], UnprovableReason?) {
         guard let columns = inserted.columns, !columns.isEmpty else { return ([], .noColumnList) }
-        guard inserted.rows.count <= rowLookupLimit else { return ([], .tooManyRows(inserted.rows.count, limit: rowLookupLimit)) }
+        guard inserted.count <= rowLookupLimit, inserted.keepsValues else { return ([], .tooManyRows(inserted.count, limit: rowLookupLimit)) }
         var covered: [(index: Int, kind: String)] = []
         for (index, _) in columns.enumerated() {
             var kind: String?
@@ -513,7 +514,7 @@ package enum Expectations {
                 }
             }
         }
-        let count = inserted.rows.count
+        let count = inserted.count
         return ([Probe(kind: .rowKeys, name: quoted(table), member: arrayBody(covered.map { columns[$0.index] }),
                        expected: arrayBody(values), extra: arrayBody(covered.map(\.kind)), present: true,
                        label: "\(count) row\(count == 1 ? "" : "s") of \(table)", proof: .rowKeys,

@@ -36,12 +36,18 @@ enum DataChanges {
     }
 
     /// `INSERT … VALUES (…), …` without a WITH clause: its rows; nil for INSERT … SELECT and the like.
-    private static func literalRows(_ fields: Node) -> InsertedRows? {
+    static func literalRows(_ fields: Node) -> InsertedRows? {
         guard fields["withClause"] == nil, let select = fields["selectStmt"]?.fields,
               let lists = select["valuesLists"]?.array, select["withClause"] == nil else { return nil }
         let columns = fields["cols"]?.array.map { $0.compactMap { $0.fields["name"]?.string } }
-        let rows = lists.map { list in (list.fields["items"]?.array ?? list.array ?? []).map(literal) }
-        return InsertedRows(columns: columns, rows: rows, onConflict: fields["onConflictClause"] != nil)
+        // Past the bound InsertedRows keeps no values: do not read them.
+        let rows = lists.count > InsertedRows.keptRowLimit ? [] : lists.map(literals)
+        return InsertedRows(columns: columns, rows: rows, count: lists.count, onConflict: fields["onConflictClause"] != nil)
+    }
+
+    /// One row of a VALUES list: each value if it is a literal.
+    static func literals(_ list: Node) -> [InsertedRows.Literal?] {
+        (list.fields["items"]?.array ?? list.array ?? []).map(literal)
     }
 
     /// A constant, or a cast of one (`'…'::uuid`); nil for anything else.

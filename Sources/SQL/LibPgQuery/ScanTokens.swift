@@ -6,6 +6,9 @@ struct ScanToken {
 
     // Values of the protobuf `Token` enum in pg_query.proto.
     static let semicolon = 59
+    static let comma = 44
+    static let openParenthesis = 40
+    static let closeParenthesis = 41
     static let lineComment = 275   // SQL_COMMENT
     static let blockComment = 276  // C_COMMENT
 

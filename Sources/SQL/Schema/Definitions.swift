@@ -179,6 +179,10 @@ public struct IndexDefinition: Hashable, Sendable, Codable {
 }
 
 /// The rows of an `INSERT … VALUES`, as far as they are literals: what a lookup by key needs.
+///
+/// Bounded: the values are kept only for a list of at most `keptRowLimit` rows (the catalog
+/// check looks rows up only up to its own, lower limit); a longer list keeps its `count` and no
+/// values, so a 150,000-row seed file costs a number, not every literal.
 public struct InsertedRows: Hashable, Sendable, Codable {
     public enum Literal: Hashable, Sendable, Codable {
         case string(String)
@@ -188,16 +192,37 @@ public struct InsertedRows: Hashable, Sendable, Codable {
         case null
     }
 
+    /// The most rows whose values are kept.
+    public static let keptRowLimit = 1_000
+
     /// The column list; nil when the INSERT names none (the values go by position).
     public var columns: [String]?
     /// Each row's values in order; nil where a value is not a literal (an expression, DEFAULT).
+    /// Empty when there are more than `keptRowLimit` rows.
     public var rows: [[Literal?]]
+    /// How many rows the VALUES list has, kept or not.
+    public var count: Int
     /// `ON CONFLICT …`: rows whose key already existed were skipped or updated.
     public var onConflict: Bool
 
-    public init(columns: [String]?, rows: [[Literal?]], onConflict: Bool = false) {
+    /// `rows` beyond `keptRowLimit` are dropped; `count` is then how many there were.
+    public init(columns: [String]?, rows: [[Literal?]], count: Int? = nil, onConflict: Bool = false) {
         self.columns = columns
-        self.rows = rows
+        self.count = count ?? rows.count
+        self.rows = self.count > Self.keptRowLimit ? [] : rows
         self.onConflict = onConflict
+    }
+
+    /// Whether `rows` holds every row's values.
+    public var keepsValues: Bool { rows.count == count }
+
+    /// Adds rows read in pieces, dropping every value once the list passes `keptRowLimit`.
+    mutating func append(contentsOf more: [[Literal?]]) {
+        count += more.count
+        if count > Self.keptRowLimit {
+            rows = []
+        } else {
+            rows += more
+        }
     }
 }

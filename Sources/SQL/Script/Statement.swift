@@ -14,7 +14,9 @@ public struct Statement: Sendable {
     public let endLine: Int
     /// The parse tree's node tag, e.g. `CreateStmt`, `IndexStmt`, `AlterTableStmt`, `DropStmt`, `TransactionStmt`.
     public let kind: String
-    /// The parse tree, tagged: `{kind: {…fields…}}`.
+    /// The parse tree, tagged: `{kind: {…fields…}}`. An `INSERT … VALUES` of a large file whose
+    /// rows were read in pieces (see `ScriptBuilder`) has only its first row here; `effects`
+    /// has them all, as `InsertedRows` keeps them.
     public let node: Node
     /// What the statement does to the schema and its rows.
     public let effects: [Effect]
@@ -27,8 +29,10 @@ public struct Statement: Sendable {
     public let setting: Setting?
     private let minimumTransactionServerVersion: Int
 
+    /// `insertedRows`: the rows of an INSERT read in pieces (`BulkValues`), whose `node` holds
+    /// only its first row.
     init(text: String, start: SourceLocation, endOffset: Int, endLine: Int, node: Node, kind: String,
-         leadingComments: [Comment]) {
+         leadingComments: [Comment], insertedRows: InsertedRows? = nil) {
         self.text = text
         line = start.line
         column = start.column
@@ -39,7 +43,13 @@ public struct Statement: Sendable {
         self.node = node
         self.leadingComments = leadingComments
         let fields = node.fields
-        effects = Effects.derive(kind: kind, fields: fields)
+        var effects = Effects.derive(kind: kind, fields: fields)
+        if let insertedRows {
+            for index in effects.indices where effects[index].action == .insertRows {
+                if case .rows = effects[index].detail { effects[index].detail = .rows(insertedRows) }
+            }
+        }
+        self.effects = effects
         transactionControl = kind == "TransactionStmt" ? TransactionControl(fields) : nil
         setting = kind == "VariableSetStmt" ? Setting(fields) : nil
         minimumTransactionServerVersion = TransactionRules.minimumServerVersion(kind: kind, fields: fields)
