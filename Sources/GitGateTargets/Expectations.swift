@@ -79,6 +79,10 @@ package enum Expectations {
     /// At most `InsertedRows.keptRowLimit`: a longer VALUES list keeps no values to look up.
     package static let rowLookupLimit = 1_000
 
+    /// Facts that a dropped column takes with it.
+    private static let goneWithColumn: Set<Probe.Kind> = [.constraint, .foreignKey, .constraintDefinition, .constraintColumns,
+                                                          .constraintValid, .checkCount, .indexDefinition]
+
     /// `files[i]` is migration i parsed; the result has the plan for each, in the same order.
     package static func plans(for files: [ParsedFile]) -> [MigrationPlan] {
         var plans: [MigrationPlan] = files.map { file in
@@ -103,19 +107,22 @@ package enum Expectations {
         var enumChanged: [String: Int] = [:]
         for (index, plan) in plans.enumerated().reversed() {
             let probes = plan.probes
-            plans[index].probes = probes.filter { probe in
-                if let later = seen[probe.identity], later > index { return false }
-                if let owner = probe.owner, let later = gone[owner], later > index { return false }
-                if let later = droppedRelations[probe.name], later > index, probe.kind != .relation || probe.present { return false }
+            let identities = probes.map(\.identity)  // built once per probe, read several times below
+            var kept: [Probe] = []
+            kept.reserveCapacity(probes.count)
+            for (probe, identity) in zip(probes, identities) {
+                if let later = seen[identity], later > index { continue }
+                if let owner = probe.owner, let later = gone[owner], later > index { continue }
+                if let later = droppedRelations[probe.name], later > index, probe.kind != .relation || probe.present { continue }
                 // Dropping a column drops the constraints that use it; which ones, only the server knows.
-                if let later = droppedColumns[probe.name], later > index,
-                   [.constraint, .foreignKey, .constraintDefinition, .constraintColumns, .constraintValid, .checkCount, .indexDefinition].contains(probe.kind) { return false }
-                if probe.kind == .enumLabels, let later = enumChanged[probe.name], later > index { return false }
-                return true
+                if let later = droppedColumns[probe.name], later > index, Self.goneWithColumn.contains(probe.kind) { continue }
+                if probe.kind == .enumLabels, let later = enumChanged[probe.name], later > index { continue }
+                kept.append(probe)
             }
-            for probe in probes {
-                if seen[probe.identity] == nil { seen[probe.identity] = index }
-                if !probe.present && gone[probe.identity] == nil { gone[probe.identity] = index }
+            plans[index].probes = kept
+            for (probe, identity) in zip(probes, identities) {
+                if seen[identity] == nil { seen[identity] = index }
+                if !probe.present && gone[identity] == nil { gone[identity] = index }
                 if probe.kind == .relation && !probe.present && droppedRelations[probe.name] == nil {
                     droppedRelations[probe.name] = index
                 }
@@ -172,7 +179,13 @@ package enum Expectations {
 
     /// The statement's kind for people: `CREATE TABLE`, `INSERT`, `ALTER TABLE`.
     package static func words(_ kind: String, _ effects: [Effect]) -> String {
-        let known: [String: String] = [
+        if kind == "GrantStmt", effects.first?.action == .revoke { return "REVOKE" }
+        if let words = statementWords[kind] { return words }
+        return kind.hasSuffix("Stmt") ? String(kind.dropLast(4)) : kind
+    }
+
+    /// Built once: `words` runs for every statement of every migration.
+    private static let statementWords: [String: String] = [
             "CreateStmt": "CREATE TABLE", "CreateForeignTableStmt": "CREATE FOREIGN TABLE", "CreateTableAsStmt": "CREATE TABLE AS",
             "ViewStmt": "CREATE VIEW", "IndexStmt": "CREATE INDEX", "AlterTableStmt": "ALTER TABLE", "RenameStmt": "RENAME",
             "AlterObjectSchemaStmt": "SET SCHEMA", "AlterOwnerStmt": "OWNER TO", "DropStmt": "DROP", "TruncateStmt": "TRUNCATE",
@@ -186,10 +199,6 @@ package enum Expectations {
             "SelectStmt": "SELECT", "DoStmt": "DO", "TransactionStmt": "transaction control", "VariableSetStmt": "SET",
             "CallStmt": "CALL", "ExplainStmt": "EXPLAIN", "VacuumStmt": "VACUUM", "ReindexStmt": "REINDEX",
         ]
-        if kind == "GrantStmt", effects.first?.action == .revoke { return "REVOKE" }
-        if let words = known[kind] { return words }
-        return kind.hasSuffix("Stmt") ? String(kind.dropLast(4)) : kind
-    }
 
     /// The probes one effect needs, and why (if so) the catalog cannot show all of it.
     package static func analysis(of effect: Effect, statement: String) -> ([Probe], UnprovableReason?) {
@@ -529,8 +538,9 @@ package enum Expectations {
     /// Dropping or renaming a relation takes its columns, constraints and triggers with it;
     /// dropping a column takes the constraints that use it.
     private static func invalidate(relation probe: Probe, in probes: inout [String: (Int, Probe)]) {
+        let identity = probe.identity
         for (key, value) in probes {
-            if value.1.owner == probe.identity { probes.removeValue(forKey: key); continue }
+            if value.1.owner == identity { probes.removeValue(forKey: key); continue }
             guard value.1.name == probe.name else { continue }
             switch (probe.kind, value.1.kind) {
             case (.relation, .relation): break
