@@ -14,9 +14,7 @@ package enum FleetText {
         let limit = verbose ? nil : shownPerProblem
         let kinds = summary.kind + "s"
         let gate = summary.gate ? "gated: every \(summary.kind) must have each migration" : "not gated"
-        let checked = summary.checked < summary.total
-            ? " of \(FleetSummary.grouped(summary.checked)) checked (--member)" : ""
-        var parts = ["\(FleetSummary.grouped(summary.upToDate))/\(FleetSummary.grouped(summary.total)) \(kinds) up to date\(checked)"]
+        var parts = ["\(FleetSummary.grouped(summary.upToDate))/\(FleetSummary.grouped(summary.total)) \(kinds) up to date"]
         for group in summary.groups {
             let count = FleetSummary.grouped(group.members.count)
             let names = FleetSummary.list(group.members, limit: limit)
@@ -25,6 +23,18 @@ package enum FleetText {
         let blocked = summary.groups.contains { $0.problem.blocks }
         let mark = blocked ? style.red("✗") : style.green("✓")
         var lines = ["\(mark) \(summary.target) (\(gate)): " + parts.joined(separator: "; ")]
+        if let shown = summary.shown {
+            // --member: the chosen members in detail, under the line that is the whole fleet's.
+            for name in shown {
+                var problems: [String] = []
+                for group in summary.groups {
+                    guard let at = group.members.firstIndex(of: name) else { continue }
+                    problems.append("\(phrase(group.problem, byVersion, plural: false)) \(style.dim("- " + group.details[at]))")
+                }
+                let mark = summary.groups.contains { $0.problem.blocks && $0.members.contains(name) } ? style.red("✗") : style.green("✓")
+                lines.append("    \(mark) \(name): " + (problems.isEmpty ? "up to date" : problems.joined(separator: "; ")))
+            }
+        }
         if verbose {
             for group in summary.groups where group.problem == .couldNotCheck || group.problem.version != nil {
                 lines.append("    \(phrase(group.problem, byVersion, plural: true)):")

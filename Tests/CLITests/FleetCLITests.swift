@@ -96,11 +96,21 @@ struct FleetCLITests {
         #expect(members.allSatisfy { $0["error"] is NSNull })
         #expect(((production["fleet"] as? [String: Any])?["upToDate"] as? Int) == 2)
 
+        // --member shows one member, but status predicts the hook: the verdict is the whole fleet's.
         let one = try fleet.gitgate(["status", "--member", fleet.names[1]])
-        #expect(one.status == 0, "\(one.stdout)\n\(one.stderr)")
-        #expect(one.stdout.contains("1/6 databases up to date of 1 checked (--member)"), "\(one.stdout)")
-        #expect(one.stdout.contains("only 1 of 6 databases were checked (--member); the gate checks every one"), "\(one.stdout)")
-        #expect(one.stdout.contains("Production (the members chosen with --member) is up to date"), "\(one.stdout)")
+        #expect(one.status == 1, "\(one.stdout)\n\(one.stderr)")
+        #expect(one.stdout.contains(line), "\(one.stdout)")
+        #expect(one.stdout.contains("    ✓ \(fleet.names[1]): has 002_add_color applied by hand - "), "\(one.stdout)")
+        #expect(one.stdout.contains("production: --member shows 1 of 6 databases; every one was checked, and the verdict is the gate's, which needs them all"), "\(one.stdout)")
+        #expect(one.stdout.contains("✗ BLOCKED") && !one.stdout.contains("READY TO MERGE"), "\(one.stdout)")
+        let first = try fleet.gitgate(["status", "--member", fleet.names[0]])
+        #expect(first.status == 1, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("    ✗ \(fleet.names[0]): lacks 002_add_color"), "\(first.stdout)")
+        // When every member is up to date, --member passes too.
+        for index in [0, 2, 3, 5] { try fleet.admin(index).execute("ALTER TABLE widgets ADD COLUMN color text") }
+        let ready = try fleet.gitgate(["status", "--member", fleet.names[1]])
+        #expect(ready.status == 0, "\(ready.stdout)\n\(ready.stderr)")
+        #expect(ready.stdout.contains("Every database of production is up to date"), "\(ready.stdout)")
     }
 
     @Test("a member that cannot be reached makes the fleet 'could not check'; its password shows nowhere")
