@@ -110,6 +110,12 @@ public struct FleetSummary: Sendable {
 
     public var couldNotCheck: Group? { groups.first { $0.problem == .couldNotCheck } }
 
+    /// How many members have `version` in place (applied, or applied by hand).
+    public func having(_ version: String) -> Int {
+        total - groups.filter { $0.problem == .couldNotCheck || ($0.problem.blocks && $0.problem.version == version) }
+            .reduce(0) { $0 + $1.members.count }
+    }
+
     /// "3 of 2,000 databases": how many of the members a group names.
     public func share(_ group: Group) -> String {
         "\(Self.grouped(group.members.count)) of \(Self.grouped(total)) \(kind)s"

@@ -74,6 +74,12 @@ public enum PlanReport {
         lines.append(plan.branch == plan.base
             ? "Branch \(plan.branch) at \(plan.head.prefix(12)), the main branch: each of its migrations must be on every gated target"
             : "Branch \(plan.branch) → \(plan.base) at \(plan.head.prefix(12))")
+        for target in plan.targets {
+            guard let fleet = target.fleet else { continue }
+            let mark = fleet.groups.contains { $0.problem.blocks } ? style.red("✗") : style.green("✓")
+            lines.append("\(mark) \(target.name)\(target.gate ? " (gated: every \(fleet.kind))" : ""): "
+                         + FleetText.summary(fleet, migrations: plan.entries.map(\.migration)))
+        }
         lines.append("")
         lines.append(style.bold("Migrations") + " (in the order apply runs them)")
         if plan.entries.isEmpty { lines.append("  this branch adds no migrations") }
@@ -165,6 +171,16 @@ public enum PlanReport {
             lines.append("")
             lines += plan.verdict.reasons.map { "- \(escape($0.description))" }
         }
+        let fleets = plan.targets.filter { $0.fleet != nil }
+        if !fleets.isEmpty {
+            lines.append("")
+            for target in fleets {
+                let fleet = target.fleet!
+                let mark = fleet.groups.contains { $0.problem.blocks } ? "⛔" : "✅"
+                lines.append("- \(mark) `\(target.name)`\(target.gate ? " (gated: every \(fleet.kind))" : ""): "
+                             + escape(FleetText.summary(fleet, migrations: plan.entries.map(\.migration))))
+            }
+        }
         lines.append("")
         lines.append("<details><summary>Migrations (\(plan.entries.count)) at \(plan.head.prefix(12))</summary>")
         lines.append("")
@@ -174,7 +190,12 @@ public enum PlanReport {
             lines.append("| migration | " + names.map { "`\($0)`" }.joined(separator: " | ") + (names.isEmpty ? "" : " | ") + "apply | review |")
             lines.append("|---|" + String(repeating: "---|", count: names.count) + "---|---|")
             for entry in plan.entries {
-                let states = entry.states.map { $0.status.map { "\($0.state.rawValue)" } ?? "not checked" }
+                let states = zip(entry.states, plan.targets).map { state, target in
+                    guard let status = state.status else { return "not checked" }
+                    guard let fleet = target.fleet else { return status.state.rawValue }
+                    // A fleet: how many members have it, not one member's state.
+                    return "\(status.state.rawValue): \(FleetSummary.grouped(fleet.having(entry.migration.version)))/\(FleetSummary.grouped(fleet.total)) \(fleet.kind)s have it"
+                }
                 let review = entry.findings.isEmpty ? "clean" : entry.findings.map { finding in
                     "\(finding.allowedBecause != nil ? "allowed" : finding.severity.rawValue) line \(finding.line): \(finding.rule)"
                 }.joined(separator: "<br>")
