@@ -122,8 +122,10 @@ public struct DeploymentPlan: Sendable {
             return entry
         }
 
-        // The rollback plan is read on one target: the first shown gated one, else the first shown.
-        let rollbackTarget = shown.first(where: \.gate) ?? shown.first
+        // The rollback plan is read on one database: the first shown gated target, else the first
+        // shown; never a fleet (gitgate rollback works on one database, and which member would it be?).
+        let single = shown.filter { $0.fleet == nil }
+        let rollbackTarget = single.first(where: \.gate) ?? single.first
         var session: TargetSession?
         var ledger: [String: Rollbacker.LedgerRow] = [:]
         var rollbackError: String?

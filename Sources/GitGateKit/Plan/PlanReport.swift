@@ -43,7 +43,7 @@ public enum PlanReport {
             for (index, step) in rollback.steps.enumerated() {
                 var line = step.sql + ";"
                 if step.dataOf != nil {
-                    line += "  -- loses \(entry.rows[index] ?? "the rows of \(step.dataOf!) (not read)")"
+                    line += "  -- loses \(entry.rows[index] ?? unread(step))"
                 }
                 lines.append(line)
             }
@@ -63,6 +63,11 @@ public enum PlanReport {
                                                 : "runs statement by statement, outside a transaction")
         }
         return lines
+    }
+
+    /// What a derived step loses, when no database was read for it.
+    private static func unread(_ step: RollbackStep) -> String {
+        step.column.map { "the values of column \($0) in \(step.dataOf!) (not read)" } ?? "the rows of \(step.dataOf!) (not read)"
     }
 
     // MARK: Text
@@ -241,7 +246,7 @@ public enum PlanReport {
             let notes = rollbackLines(entry).filter { !$0.hasPrefix("DROP ") && !$0.hasPrefix("ALTER TABLE ") }
             lines += notes.map { "- \(escape($0))" }
             for (index, step) in entry.rollback.steps.enumerated() where step.dataOf != nil {
-                lines.append("- `\(step.sql)` loses \(escape(entry.rows[index] ?? "the rows of \(step.dataOf!) (not read)"))")
+                lines.append("- `\(step.sql)` loses \(escape(entry.rows[index] ?? unread(step)))")
             }
         }
         lines.append("")
