@@ -48,4 +48,6 @@ public enum ExitStatus {
     public static let couldNotCheck: Int32 = 2
     /// The command line was wrong.
     public static let usage: Int32 = 64
+    /// Ctrl-C stopped `apply` before all of it ran: 128 + the signal, as a shell reports it.
+    public static func interrupted(by signal: Int32) -> Int32 { 128 + signal }
 }

@@ -182,7 +182,7 @@ extension StatusReport {
         switch verdict.decision {
         case .ready:
             let gatedNames = checks.filter(\.gate).map { check in
-                check.fleet.map { $0.isFiltered ? "\(check.target) (the members chosen with --member)" : "every \($0.kind) of \(check.target)" } ?? check.target
+                check.fleet.map { "every \($0.kind) of \(check.target)" } ?? check.target
             }
             let suffix = inspection.migrations.isEmpty ? (inspection.isMain ? "no migrations" : "no new migrations")
                 : (gatedNames.isEmpty ? "no target gates this merge" : "\(gatedNames.joined(separator: ", ").capitalizedFirst) is up to date")

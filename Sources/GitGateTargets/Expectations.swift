@@ -621,3 +621,17 @@ package enum Expectations {
         "\"" + ASCIIEscapes.identifier.apply(to: identifier) + "\""
     }
 }
+
+extension Probe {
+    /// A probe made by hand (tests); the memberwise initializer stays the module's.
+    package init(kind: Kind, name: String, member: String?, expected: String? = nil, extra: String? = nil,
+                 present: Bool, label: String) {
+        self.kind = kind
+        self.name = name
+        self.member = member
+        self.expected = expected
+        self.extra = extra
+        self.present = present
+        self.label = label
+    }
+}

@@ -19,16 +19,20 @@ public struct FleetCheck: Sendable {
     /// `database` or `schema`, for what the text calls the members.
     public var kind: String
     public var members: [MemberCheck]
-    /// How many members the fleet has; more than `members.count` when `--member` chose some.
+    /// How many members the fleet has (`members.count`: every member is checked, whatever `--member` says).
     public var total: Int
+    /// `--member`: the members to show in detail, in the fleet's order; nil shows the fleet alone.
+    /// The gate, and so the verdict, always reads every member.
+    public var shown: [String]?
 
-    public init(kind: String, members: [MemberCheck], total: Int) {
+    public init(kind: String, members: [MemberCheck], total: Int, shown: [String]? = nil) {
         self.kind = kind
         self.members = members
         self.total = total
+        self.shown = shown
     }
 
-    public var isFiltered: Bool { members.count < total }
+    public var isFiltered: Bool { shown != nil }
 
     /// What a reader of one target's states sees: the first failure, or per version the state
     /// of the member furthest from applied (its name in the detail), so nothing passes that

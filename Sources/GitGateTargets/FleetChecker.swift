@@ -12,11 +12,13 @@ package struct FleetChecker: Sendable {
 
     package func check(_ target: Target, migrations: [Migration], plans: [MigrationPlan]) -> TargetCheck {
         let fleet = target.fleet ?? Fleet(source: .urls([target.connection]))
-        let all: [Member]
+        // Every member is checked: the verdict of `status --member` is the gate's, which reads them all.
         let members: [Member]
+        let shown: [String]?
         do {
-            all = try FleetMembers.resolve(target, environment: checker.environment)
-            members = try FleetMembers.select(all, names: checker.members, target: target)
+            members = try FleetMembers.resolve(target, environment: checker.environment)
+            shown = checker.members.isEmpty ? nil
+                : try FleetMembers.select(members, names: checker.members, target: target).map(\.name)
         } catch let error as GitGateError {
             return TargetCheck(target: target.name, gate: target.gate, outcome: .failure(error))
         } catch {
@@ -37,7 +39,7 @@ package struct FleetChecker: Sendable {
             }
             results = box.values.compactMap { $0 }
         }
-        let check = FleetCheck(kind: fleet.kind, members: results, total: all.count)
+        let check = FleetCheck(kind: fleet.kind, members: results, total: members.count, shown: shown)
         return TargetCheck(target: target.name, gate: target.gate, outcome: check.combined, fleet: check)
     }
 

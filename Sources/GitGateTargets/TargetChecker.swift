@@ -18,7 +18,7 @@ public struct TargetChecker: Sendable {
         self.environment = environment
     }
 
-    /// `--member`: check only these members of each fleet (the gate always checks all).
+    /// `--member`: show these members of each fleet in detail (every member is still checked, as the gate does).
     public var members: [String] = []
 
     /// Checks every target at once, one connection each.

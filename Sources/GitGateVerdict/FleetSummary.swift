@@ -49,6 +49,8 @@ public struct FleetSummary: Sendable {
     /// Members with every migration in place.
     public var upToDate: Int
     public var groups: [Group]
+    /// `--member`: the members to show in detail.
+    public var shown: [String]?
 
     public init(_ check: TargetCheck, fleet: FleetCheck, migrations: [Migration]) {
         target = check.target
@@ -56,6 +58,7 @@ public struct FleetSummary: Sendable {
         kind = fleet.kind
         total = fleet.total
         checked = fleet.members.count
+        shown = fleet.shown
         var byProblem: [Problem: Int] = [:]
         var groups: [Group] = []
         func add(_ problem: Problem, _ member: String, _ detail: String) {
@@ -107,6 +110,12 @@ public struct FleetSummary: Sendable {
 
     public var couldNotCheck: Group? { groups.first { $0.problem == .couldNotCheck } }
 
+    /// How many members have `version` in place (applied, or applied by hand).
+    public func having(_ version: String) -> Int {
+        total - groups.filter { $0.problem == .couldNotCheck || ($0.problem.blocks && $0.problem.version == version) }
+            .reduce(0) { $0 + $1.members.count }
+    }
+
     /// "3 of 2,000 databases": how many of the members a group names.
     public func share(_ group: Group) -> String {
         "\(Self.grouped(group.members.count)) of \(Self.grouped(total)) \(kind)s"
@@ -135,8 +144,8 @@ extension Gate {
     package static func fleetReasons(_ summary: FleetSummary, migrations: [Migration], commands: LedgerCommands,
                                      reasons: inout [Reason], notes: inout [Note]) {
         let byVersion = Dictionary(migrations.map { ($0.version, $0) }, uniquingKeysWith: { a, _ in a })
-        if summary.checked < summary.total {
-            notes.append(.fleetPartlyChecked(target: summary.target, checked: summary.checked, total: summary.total, kind: summary.kind))
+        if let shown = summary.shown {
+            notes.append(.fleetMembersShown(target: summary.target, shown: shown.count, total: summary.total, kind: summary.kind))
         }
         for group in summary.groups {
             let migration = group.problem.version.flatMap { byVersion[$0] }

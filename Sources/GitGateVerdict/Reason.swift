@@ -95,7 +95,8 @@ public enum Note: Sendable, Equatable {
     /// A target that does not gate could not be asked.
     case ungatedCouldNotCheck(target: String, GitGateError)
     /// `--member` narrowed a fleet: the gate itself checks every member.
-    case fleetPartlyChecked(target: String, checked: Int, total: Int, kind: String)
+    /// `status --member`: some members shown in detail; the verdict is still every member's.
+    case fleetMembersShown(target: String, shown: Int, total: Int, kind: String)
     /// Members of a fleet where the catalog proves a migration ran by hand.
     case fleetAppliedByHand(FleetFact)
 
@@ -109,7 +110,7 @@ public enum Note: Sendable, Equatable {
         case .noTargetGates: return "no-target-gates"
         case .appliedByHand: return "applied-by-hand"
         case .ungatedCouldNotCheck: return "could-not-check"
-        case .fleetPartlyChecked: return "fleet-partly-checked"
+        case .fleetMembersShown: return "fleet-members-shown"
         case .fleetAppliedByHand: return "applied-by-hand"
         }
     }
@@ -117,7 +118,7 @@ public enum Note: Sendable, Equatable {
     public var target: String? {
         switch self {
         case .appliedByHand(let target, _, _, _), .ungatedCouldNotCheck(let target, _),
-             .fleetPartlyChecked(let target, _, _, _): return target
+             .fleetMembersShown(let target, _, _, _): return target
         case .fleetAppliedByHand(let fact): return fact.target
         default: return nil
         }
@@ -193,8 +194,8 @@ extension Note: CustomStringConvertible {
             return "\(target): \(status.standing(of: path)); \(remedy.text)"
         case .ungatedCouldNotCheck(let target, let error):
             return "\(target) (not gated): could not check: \(error.message)"
-        case .fleetPartlyChecked(let target, let checked, let total, let kind):
-            return "\(target): only \(FleetSummary.grouped(checked)) of \(FleetSummary.grouped(total)) \(kind)s were checked (--member); the gate checks every one"
+        case .fleetMembersShown(let target, let shown, let total, let kind):
+            return "\(target): --member shows \(FleetSummary.grouped(shown)) of \(FleetSummary.grouped(total)) \(kind)s; every one was checked, and the verdict is the gate's, which needs them all"
         case .fleetAppliedByHand(let fact):
             return Reason.fleet(fact).description
         }

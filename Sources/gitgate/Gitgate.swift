@@ -33,6 +33,8 @@ struct Gitgate: ParsableCommand {
           2   could not check (unreachable, auth, timeout, bad configuration,
               a repository git cannot read); hooks treat it as blocked
           64  usage error (a mistyped command or option: gitgate says which it meant)
+          130 apply interrupted by Ctrl-C (143: SIGTERM): the running migration finished
+              or rolled back, nothing after it started; run it again to go on
         Results go to stdout. A failure is one line on stderr:
           gitgate: <what failed>: <why>; <what to do>
         """,

@@ -96,11 +96,21 @@ struct FleetCLITests {
         #expect(members.allSatisfy { $0["error"] is NSNull })
         #expect(((production["fleet"] as? [String: Any])?["upToDate"] as? Int) == 2)
 
+        // --member shows one member, but status predicts the hook: the verdict is the whole fleet's.
         let one = try fleet.gitgate(["status", "--member", fleet.names[1]])
-        #expect(one.status == 0, "\(one.stdout)\n\(one.stderr)")
-        #expect(one.stdout.contains("1/6 databases up to date of 1 checked (--member)"), "\(one.stdout)")
-        #expect(one.stdout.contains("only 1 of 6 databases were checked (--member); the gate checks every one"), "\(one.stdout)")
-        #expect(one.stdout.contains("Production (the members chosen with --member) is up to date"), "\(one.stdout)")
+        #expect(one.status == 1, "\(one.stdout)\n\(one.stderr)")
+        #expect(one.stdout.contains(line), "\(one.stdout)")
+        #expect(one.stdout.contains("    ✓ \(fleet.names[1]): has 002_add_color applied by hand - "), "\(one.stdout)")
+        #expect(one.stdout.contains("production: --member shows 1 of 6 databases; every one was checked, and the verdict is the gate's, which needs them all"), "\(one.stdout)")
+        #expect(one.stdout.contains("✗ BLOCKED") && !one.stdout.contains("READY TO MERGE"), "\(one.stdout)")
+        let first = try fleet.gitgate(["status", "--member", fleet.names[0]])
+        #expect(first.status == 1, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("    ✗ \(fleet.names[0]): lacks 002_add_color"), "\(first.stdout)")
+        // When every member is up to date, --member passes too.
+        for index in [0, 2, 3, 5] { try fleet.admin(index).execute("ALTER TABLE widgets ADD COLUMN color text") }
+        let ready = try fleet.gitgate(["status", "--member", fleet.names[1]])
+        #expect(ready.status == 0, "\(ready.stdout)\n\(ready.stderr)")
+        #expect(ready.stdout.contains("Every database of production is up to date"), "\(ready.stdout)")
     }
 
     @Test("a member that cannot be reached makes the fleet 'could not check'; its password shows nowhere")
@@ -154,6 +164,105 @@ struct FleetCLITests {
         #expect(status.stdout.contains("Every database of production is up to date"), "\(status.stdout)")
     }
 
+    @Test("Ctrl-C mid-member: the running migration commits with its ledger row, nothing after it starts, the summary names the members not started, exit 130")
+    func interruptedApply() throws {
+        let fleet = try FleetRepository(count: 3, extraGitgate: "\tapplyLockTimeout = 60s")
+        try fleet.repo.write("migrations/003_add_size.sql", "ALTER TABLE widgets ADD COLUMN size bigint;\n", in: fleet.worktree)
+        _ = try fleet.repo.commit("Add size", in: fleet.worktree)
+
+        // Hold a lock on the first member's widgets: its 002 (ALTER TABLE) waits for it inside its transaction.
+        let holder = try fleet.admin(0)
+        try holder.execute("BEGIN; LOCK TABLE widgets IN ACCESS SHARE MODE")
+        let (status, stdout, stderr) = try interrupt(fleet, whileMemberWaits: 0) { try holder.execute("ROLLBACK") }
+
+        #expect(status == 130, "\(status)\n\(stdout)\n\(stderr)")
+        #expect(stderr.hasPrefix("gitgate: interrupted (Ctrl-C): nothing new starts"), "\(stderr)")
+        #expect(stdout.contains("! \(fleet.names[0]): interrupted after applying 002 (each recorded); not run: 003"), "\(stdout)")
+        #expect(stdout.contains("2 not started because of the interrupt (Ctrl-C): \(fleet.names[1]), \(fleet.names[2])"), "\(stdout)")
+        #expect(stdout.contains("run gitgate apply again to go on"), "\(stdout)")
+        // The running member finished its migration: column and ledger row; 003 never started.
+        func ledger(_ index: Int) throws -> [String?] {
+            try fleet.admin(index).query("SELECT version FROM gitgate.migrations WHERE version IN ('002', '003') ORDER BY version").rows.map { $0[0] }
+        }
+        #expect(try ledger(0) == ["002"])
+        #expect(try fleet.admin(0).query("SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'widgets' AND column_name IN ('color', 'size')")[0, "n"] == "1")
+        // The members that did not start are untouched.
+        for index in [1, 2] {
+            #expect(try ledger(index).isEmpty)
+            #expect(try fleet.admin(index).query("SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'widgets' AND column_name = 'color'")[0, "n"] == "0")
+        }
+
+        // It resumes: a second run applies what is pending everywhere.
+        let again = try fleet.gitgate(["apply", "--yes"])
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect(again.stdout.contains("applied 003 on 1: \(fleet.names[0])"), "\(again.stdout)")
+        #expect(again.stdout.contains("applied 002, 003 on 2: \(fleet.names[1]), \(fleet.names[2])"), "\(again.stdout)")
+    }
+
+    @Test("Ctrl-C on one database: the running migration commits, the next stays pending, exit 130")
+    func interruptedSingleApply() throws {
+        let fleet = try FleetRepository(count: 1)
+        // Main's policy makes the first member a plain target (one database).
+        try fleet.repo.write(".gitgate", """
+            [gitgate]
+            \tmigrations = migrations
+            [gitgate "production"]
+            \turl = "\(fleet.conninfos[0])"
+            \tapplyLockTimeout = 60s
+            """)
+        _ = try fleet.repo.commit("One database")
+        try fleet.repo.write("migrations/003_add_size.sql", "ALTER TABLE widgets ADD COLUMN size bigint;\n", in: fleet.worktree)
+        _ = try fleet.repo.commit("Add size", in: fleet.worktree)
+
+        let holder = try fleet.admin(0)
+        try holder.execute("BEGIN; LOCK TABLE widgets IN ACCESS SHARE MODE")
+        let (status, stdout, stderr) = try interrupt(fleet, whileMemberWaits: 0) { try holder.execute("ROLLBACK") }
+        #expect(status == 130, "\(status)\n\(stdout)\n\(stderr)")
+        #expect(stdout.contains("INTERRUPTED (Ctrl-C): 1 migration applied and recorded before it; no migration started after it"), "\(stdout)")
+        #expect(stdout.contains("not run: migrations/003_add_size.sql"), "\(stdout)")
+        #expect(try fleet.admin(0).query("SELECT string_agg(version, ',' ORDER BY version) AS v FROM gitgate.migrations WHERE version IN ('002', '003')")[0, "v"] == "002")
+    }
+
+    /// Runs `gitgate apply --yes` as a child process; once its session waits for a lock on
+    /// member `index`'s widgets (the test holds it), sends SIGINT, waits for gitgate to say it
+    /// took it, then `release`s the lock. Event-driven: pg_locks, then gitgate's stderr.
+    private func interrupt(_ fleet: FleetRepository, whileMemberWaits index: Int,
+                           release: () throws -> Void) throws -> (status: Int32, stdout: String, stderr: String) {
+        let output = try ScratchFiles()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GitGateBinary.path)
+        process.arguments = ["apply", "--yes"]
+        process.currentDirectoryURL = URL(fileURLWithPath: fleet.worktree)
+        var environment = fleet.repo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: output.stdout)
+        process.standardError = try FileHandle(forWritingTo: output.stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+
+        // The event: gitgate's session waits for our lock, so that member is mid-migration.
+        let observer = try fleet.admin(index)
+        var waiting = false
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !waiting && process.isRunning && ContinuousClock.now < deadline {
+            waiting = try observer.query("SELECT 1 FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND relation = 'widgets'::regclass AND NOT granted").count > 0
+            if !waiting { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        #expect(waiting, "the apply never waited on the lock: \(output.read())")
+        kill(process.processIdentifier, SIGINT)
+        // The next event: gitgate says it took the interrupt; only then does the lock go.
+        while !output.read().stderr.contains("gitgate: interrupted (Ctrl-C)") && process.isRunning && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        try release()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit, "killed by a signal: \(output.read())")
+        let (stdout, stderr) = output.read()
+        return (process.terminationStatus, stdout, stderr)
+    }
+
     @Test("concurrency 0 in .gitgate or on the command line is one clear line and the documented exit code")
     func concurrencyZero() throws {
         let fleet = try FleetRepository(count: 1, extraGitgate: "\tconcurrency = 0")
@@ -177,5 +286,24 @@ struct FleetCLITests {
         #expect(record.stderr.hasPrefix("gitgate: gitgate record works on one database, and target production is a fleet"), "\(record.stderr)")
         let control = try Connection(fleet.control, options: .init(readOnly: false))
         #expect(try control.query("SELECT to_regclass('gitgate.migrations') IS NULL AS clean")[0, "clean"] == "t")
+    }
+}
+
+/// Two files a child process writes its stdout and stderr to, read while it runs.
+private struct ScratchFiles {
+    let stdout: URL
+    let stderr: URL
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("fleetcli-out-" + UUID().uuidString)
+        stdout = base.appendingPathExtension("stdout")
+        stderr = base.appendingPathExtension("stderr")
+        for url in [stdout, stderr] {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        }
+    }
+
+    func read() -> (stdout: String, stderr: String) {
+        ((try? String(contentsOf: stdout, encoding: .utf8)) ?? "", (try? String(contentsOf: stderr, encoding: .utf8)) ?? "")
     }
 }

@@ -97,6 +97,29 @@ private let evidenceCases: [EvidenceCase] = [
         #expect(pending.evidence.contains { $0.line == kase.line && $0.isMissing }, "\(pending.evidence)")
     }
 
+    @Test("the catalog query carries only the branches of the probes' kinds (each is planned per call, per fleet member) and answers as before", .database)
+    func catalogQueryPrunedToItsKinds() throws {
+        let conninfo = try TestDatabase.make()
+        let connection = try Connection(conninfo, options: .init(connectTimeout: 5, readOnly: false))
+        try connection.execute("CREATE TABLE widgets (id bigint PRIMARY KEY, note text)")
+        let probes = [
+            Probe(kind: .relation, name: "public.widgets", member: nil, present: true, label: "table widgets"),
+            Probe(kind: .column, name: "public.widgets", member: "note", present: true, label: "column widgets.note"),
+            Probe(kind: .column, name: "public.widgets", member: "color", present: true, label: "column widgets.color"),
+        ]
+        let sql = Catalog.query([probes])
+        for absent in ["pg_trigger", "pg_enum", "pg_proc", "pg_extension", "query_to_xml", "format_type"] {
+            #expect(!sql.contains(absent), "\(absent) in a query that needs only relations and columns")
+        }
+        let rows = try connection.query(sql).rows
+        #expect(rows.map { $0[1] } == ["t", "t", "f"])
+        // With a column-type probe, the actual type comes back for a mismatch.
+        let typed = Probe(kind: .columnType, name: "public.widgets", member: "note", expected: "integer", present: true, label: "type")
+        let typedSQL = Catalog.query([[typed]])
+        #expect(typedSQL.contains("format_type") && !typedSQL.contains("pg_trigger"))
+        #expect(try connection.query(typedSQL).rows.first?[2] == "text")
+    }
+
     @Test(.database) func aLaterMigrationOnTheBranchThatChangesATypeOrCommentAgainIsTheOneChecked() throws {
         let db = try TestDatabase.conninfo()
         let first = migration("002", "create", "CREATE TABLE orders (id int);\nCOMMENT ON TABLE orders IS 'first';")

@@ -1,6 +1,8 @@
 import Foundation
 import GitGateDemo
 import GitGateKit
+import Digest
+import Postgres
 import Testing
 import TestSupport
 
@@ -80,6 +82,50 @@ struct PlanTests {
         #expect(detectionsTable.indexes == ["security_detections_pkey", "security_detections_user_id_idx"])
         #expect(plan.tables.first { $0.table == "job_analysis_tiers" }?.rows == "0 rows")
         try Self.expectSnapshot(Self.normalise(PlanReport.markdown(plan), plan), named: "checklist-ready.md")
+    }
+
+    @Test("a fleet reads as status reads it: one line, the first few members per problem and a count, in text and Markdown", .database)
+    func fleet() throws {
+        let ledger = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../migrations/001_create_ledger.sql"), encoding: .utf8)
+        let widgets = "CREATE TABLE widgets (id bigint PRIMARY KEY);\n"
+        let color = "ALTER TABLE widgets ADD COLUMN color text;\n"
+        // Five databases with 001 applied and recorded; the last one also has 002, by hand.
+        var databases: [String] = []
+        for index in 0..<5 {
+            let conninfo = try TestDatabase.make()
+            var sql = ledger + "\n" + widgets
+            sql += "\nINSERT INTO gitgate.migrations (version, name, path, checksum, how) VALUES ('001', 'create_widgets', 'migrations/001_create_widgets.sql', '\(SHA256.hex(widgets))', 'applied');"
+            if index == 4 { sql += "\n" + color }
+            try Connection(conninfo, options: .init(connectTimeout: 5, readOnly: false)).execute(sql)
+            databases.append(conninfo)
+        }
+        let repo = try TestRepository()
+        try repo.commitFiles([
+            ".gitgate": "[gitgate]\n\tmigrations = migrations\n[gitgate \"production\"]\n"
+                + databases.map { "\turl = \"\($0)\"\n" }.joined(),
+            "migrations/001_create_widgets.sql": widgets,
+        ], message: "main: a fleet of five databases")
+        let worktree = try repo.addWorktree(branch: "feature")
+        try repo.commitFiles(["migrations/002_add_color.sql": color], message: "Add color", in: worktree)
+
+        let plan = try DeploymentPlan.make(at: worktree, environment: repo.environment)
+        let fleet = try #require(plan.targets.first?.fleet)
+        #expect(fleet.total == 5 && fleet.upToDate == 1 && fleet.having("002") == 1)
+        // Member names carry the test cluster's port and database names: made stable here.
+        let names = try databases.map { try #require(ConninfoLabel.hostAndDatabase($0)) }
+        func stable(_ text: String) -> String {
+            var text = Self.normalise(text, plan)
+            for (index, name) in names.enumerated() { text = text.replacingOccurrences(of: name, with: "member-\(index)") }
+            return text
+        }
+        let text = stable(PlanReport.text(plan, style: .plain))
+        #expect(text.contains("✗ production (gated: every database): 1/5 databases up to date; 4 lack 002_add_color: member-0, member-1, member-2 and 1 more; 1 has 002_add_color applied by hand: member-4"), "\(text)")
+        let markdown = stable(PlanReport.markdown(plan))
+        #expect(markdown.contains("- ⛔ `production` (gated: every database): 1/5 databases up to date; 4 lack 002_add_color: member-0, member-1, member-2 and 1 more"), "\(markdown)")
+        #expect(markdown.contains("| `migrations/002_add_color.sql` | pending: 1/5 databases have it |"), "\(markdown)")
+        try Self.expectSnapshot(text, named: "plan-fleet.txt")
+        try Self.expectSnapshot(markdown, named: "plan-fleet.md")
     }
 
     @Test("an unknown --target is a usage error naming the configured ones", .database)

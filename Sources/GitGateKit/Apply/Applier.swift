@@ -16,14 +16,18 @@ public struct ApplyOptions: Sendable {
     public var environment: [String: String]
     /// gitgate's own ledger schema; tests pass other steps to exercise an upgrade.
     public var ledgerSchema: [LedgerSchemaStep]
+    /// Ctrl-C: once requested, no migration (and no fleet member) starts; the running one
+    /// finishes or rolls back.
+    public var interruption: Interruption?
 
     public init(dryRun: Bool = false, lockWait: Duration = .seconds(60),
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                ledgerSchema: [LedgerSchemaStep] = LedgerSchema.embedded) {
+                ledgerSchema: [LedgerSchemaStep] = LedgerSchema.embedded, interruption: Interruption? = nil) {
         self.dryRun = dryRun
         self.lockWait = lockWait
         self.environment = environment
         self.ledgerSchema = ledgerSchema
+        self.interruption = interruption
     }
 }
 
@@ -201,9 +205,16 @@ public struct Applier: Sendable {
         guard !plan.dryRun else {
             return ApplyResult(target: target.name, place: plan.place, steps: [], ledgerSteps: [], failure: nil)
         }
+        let interruption = options.interruption
+        if let signal = interruption?.signal { return interrupted(plan, by: signal, steps: [], place: plan.place, ledgerSteps: []) }
         let session = try TargetSession(target, readOnly: false, environment: options.environment)
-        try ApplyLock.acquire(session, wait: options.lockWait) { progress(.waitingForLock($0)) }
-        defer { ApplyLock.release(session) }
+        let locked = try ApplyLock.acquire(session, wait: options.lockWait, stopWaiting: { interruption?.isRequested ?? false }) {
+            progress(.waitingForLock($0))
+        }
+        defer { if locked { ApplyLock.release(session) } }
+        if !locked, let signal = interruption?.signal {
+            return interrupted(plan, by: signal, steps: [], place: session.place, ledgerSteps: [])
+        }
 
         let created = try LedgerSchema.upgrade(session, steps: options.ledgerSchema)
         if !created.isEmpty { progress(.ledgerCreated(created)) }
@@ -231,6 +242,10 @@ public struct Applier: Sendable {
                 steps.append(step)
                 progress(.skipped(step))
                 continue
+            }
+            if let signal = interruption?.signal {
+                // Ctrl-C: the migration that was running finished; nothing new starts.
+                return interrupted(plan, by: signal, steps: steps, place: session.place, ledgerSteps: created)
             }
             if let checksum = recorded[migration.version] {
                 if checksum == migration.checksum {
@@ -277,5 +292,19 @@ public struct Applier: Sendable {
             }
         }
         return ApplyResult(target: target.name, place: session.place, steps: steps, ledgerSteps: created, failure: failure)
+    }
+
+    /// The result of a run that `signal` stopped: `steps` as they went, each migration after them left pending.
+    private func interrupted(_ plan: ApplyPlan, by signal: Int32, steps done: [ApplyResult.Step], place: String,
+                             ledgerSteps: [String]) -> ApplyResult {
+        var steps = done
+        let seen = Set(done.map(\.migration.version))
+        for item in plan.items where !seen.contains(item.migration.version) && item.action == .apply {
+            steps.append(ApplyResult.Step(migration: item.migration, outcome: .notRun, durationMs: nil,
+                                          transactional: item.transactional, note: "not run: interrupted (\(Interruption.name(signal)))"))
+        }
+        var result = ApplyResult(target: target.name, place: place, steps: steps, ledgerSteps: ledgerSteps, failure: nil)
+        result.interruptedBy = signal
+        return result
     }
 }

@@ -20,13 +20,17 @@ public enum ApplyLock {
     public static let key: Int64 = 0x0067_6974_6761_7465
 
     /// Takes the lock, waiting up to `wait` for another holder to finish. `waiting` is called
-    /// once, with who holds it, when the first try fails.
-    package static func acquire(_ session: TargetSession, wait: Duration, waiting: (String) -> Void) throws {
+    /// once, with who holds it, when the first try fails. Returns false, without the lock, when
+    /// `stopWaiting` says so between tries (Ctrl-C).
+    @discardableResult
+    package static func acquire(_ session: TargetSession, wait: Duration, stopWaiting: () -> Bool = { false },
+                                waiting: (String) -> Void) throws -> Bool {
         let deadline = ContinuousClock.now + wait
         var pause = Duration.milliseconds(50)
         var holder: String?
         while true {
-            if try session.rows("SELECT pg_catalog.pg_try_advisory_lock(\(key))").first?.first == "t" { return }
+            if try session.rows("SELECT pg_catalog.pg_try_advisory_lock(\(key))").first?.first == "t" { return true }
+            if stopWaiting() { return false }
             if holder == nil {
                 holder = (try? describeHolder(session)) ?? "another session"
                 waiting(holder!)

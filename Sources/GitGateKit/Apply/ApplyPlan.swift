@@ -53,7 +53,7 @@ public struct ApplyResult: Sendable {
             /// Skipped: already there, or another apply did it while this one waited for the lock.
             case skipped
             case failed
-            /// After a failure: left pending.
+            /// After a failure, or after Ctrl-C: left pending.
             case notRun = "not-run"
         }
 
@@ -70,12 +70,17 @@ public struct ApplyResult: Sendable {
     /// Ledger schema steps created or upgraded during this run.
     public var ledgerSteps: [String]
     public var failure: ApplyFailure?
+    /// The signal (Ctrl-C: SIGINT) that stopped the run before every pending migration ran; nil
+    /// when nothing was left undone by one.
+    public var interruptedBy: Int32? = nil
 
     public var applied: [Step] { steps.filter { $0.outcome == .applied } }
 
     /// 0 when everything pending was applied; 1 when a migration failed; 2 when the target
-    /// could not be reached or the connection was lost.
+    /// could not be reached or the connection was lost; 128 + the signal (130) when Ctrl-C left
+    /// migrations pending.
     public var exitCode: Int32 {
+        if let interruptedBy, failure == nil { return ExitStatus.interrupted(by: interruptedBy) }
         guard let failure else { return ExitStatus.success }
         return failure.connectionLost ? ExitStatus.couldNotCheck : ExitStatus.blocked
     }

@@ -79,6 +79,13 @@ public enum ApplyReport {
                 lines.append("  not run: \(named)\(notRun.count > 3 ? " and \(notRun.count - 3) more" : "")")
             }
             lines.append("Fix it, then run gitgate apply again: it continues from \(failure.path).")
+        } else if let signal = result.interruptedBy {
+            let notRun = result.steps.filter { $0.outcome == .notRun }
+            let done = applied.isEmpty ? "nothing was applied" : "\(applied.count) migration\(applied.count == 1 ? "" : "s") applied and recorded before it"
+            lines.append(style.yellow("INTERRUPTED") + " (\(Interruption.name(signal))): \(done); no migration started after it")
+            let named = notRun.prefix(3).map(\.migration.path).joined(separator: ", ")
+            lines.append("  not run: \(named)\(notRun.count > 3 ? " and \(notRun.count - 3) more" : "")")
+            lines.append("Run gitgate apply again to go on: only what is pending runs.")
         } else if applied.isEmpty {
             lines.append("Nothing applied: \(result.target) already had every migration.")
         } else {
@@ -103,7 +110,7 @@ public enum ApplyReport {
         package var target: String
         package var place: String
         package var dryRun: Bool
-        /// applied | nothing-to-apply | dry-run | refused | failed
+        /// applied | nothing-to-apply | dry-run | refused | failed | interrupted
         package var result: String
         package var ledgerSchema: [String]
         package var migrations: [JSONMigration]
@@ -149,6 +156,7 @@ public enum ApplyReport {
         let outcome: String
         if plan.isRefused { outcome = "refused" }
         else if result?.failure != nil { outcome = "failed" }
+        else if result?.interruptedBy != nil { outcome = "interrupted" }
         else if plan.dryRun { outcome = "dry-run" }
         else if (result?.applied.isEmpty ?? true) { outcome = "nothing-to-apply" }
         else { outcome = "applied" }

@@ -47,13 +47,20 @@ public struct FleetApplier: Sendable {
         case failed(applied: [String], failure: ApplyFailure)
         /// Could not be reached, locked, or its ledger could not be read.
         case couldNotApply(GitGateError)
-        /// Not started: an earlier member failed and `--continue` was not given.
-        case notStarted
+        /// Not started: an earlier member failed and `--continue` was not given, or Ctrl-C.
+        case notStarted(NotStarted)
+        /// Ctrl-C while this member's migrations ran: `applied` finished (each recorded), `notRun` did not start.
+        case interrupted(applied: [String], notRun: [String])
+
+        public enum NotStarted: Sendable {
+            case afterFailure
+            case interrupted
+        }
 
         public var isFailure: Bool {
             switch self {
             case .refused, .failed, .couldNotApply: return true
-            case .applied, .wouldApply, .notStarted: return false
+            case .applied, .wouldApply, .notStarted, .interrupted: return false
             }
         }
     }
@@ -69,9 +76,13 @@ public struct FleetApplier: Sendable {
         public var kind: String
         public var members: [MemberResult]
         public var dryRun: Bool
+        /// The signal (Ctrl-C: SIGINT) that stopped the run, when it left a member or a migration undone.
+        public var interruptedBy: Int32?
 
-        /// 0 all applied (or nothing to do), 1 a migration failed or a member refused, 2 a member could not be reached.
+        /// 0 all applied (or nothing to do), 1 a migration failed or a member refused, 2 a member could not be reached,
+        /// 128 + the signal (130) when Ctrl-C left members or migrations undone (whatever else happened: the summary says).
         public var exitCode: Int32 {
+            if let interruptedBy { return ExitStatus.interrupted(by: interruptedBy) }
             if members.contains(where: { if case .couldNotApply = $0.outcome { return true }; return false }) { return ExitStatus.couldNotCheck }
             if members.contains(where: { $0.outcome.isFailure }) { return ExitStatus.blocked }
             if members.contains(where: { if case .notStarted = $0.outcome { return true }; return false }) { return ExitStatus.blocked }
@@ -95,10 +106,15 @@ public struct FleetApplier: Sendable {
         let chosen = try FleetMembers.select(all, names: members, target: target)
         let slots = Slots<MemberResult>(count: chosen.count)
         let stop = StopFlag()
+        let interruption = options.interruption
         Bounded.forEach(chosen.count, width: max(1, concurrency)) { index in
             let member = chosen[index]
+            if interruption?.isRequested ?? false {
+                slots.set(index, MemberResult(member: member.name, place: nil, outcome: .notStarted(.interrupted)))
+                return
+            }
             guard !stop.isSet else {
-                slots.set(index, MemberResult(member: member.name, place: nil, outcome: .notStarted))
+                slots.set(index, MemberResult(member: member.name, place: nil, outcome: .notStarted(.afterFailure)))
                 return
             }
             progress(.started(member: member.name))
@@ -107,7 +123,15 @@ public struct FleetApplier: Sendable {
             slots.set(index, result)
             progress(.finished(result))
         }
-        return Result(target: target.name, kind: fleet.kind, members: slots.values.compactMap { $0 }, dryRun: options.dryRun)
+        let results = slots.values.compactMap { $0 }
+        let undone = results.contains {
+            switch $0.outcome {
+            case .notStarted(.interrupted), .interrupted: return true
+            default: return false
+            }
+        }
+        return Result(target: target.name, kind: fleet.kind, members: results, dryRun: options.dryRun,
+                      interruptedBy: undone ? interruption?.signal : nil)
     }
 
     private func apply(_ member: Member) -> MemberResult {
@@ -124,6 +148,11 @@ public struct FleetApplier: Sendable {
             if versions.isEmpty { return MemberResult(member: member.name, place: plan.place, outcome: .applied([])) }
             let result = try applier.apply(plan)
             let applied = result.applied.map(\.migration.version)
+            if result.failure == nil, result.interruptedBy != nil {
+                let notRun = result.steps.filter { $0.outcome == .notRun }.map(\.migration.version)
+                return MemberResult(member: member.name, place: result.place,
+                                    outcome: applied.isEmpty ? .notStarted(.interrupted) : .interrupted(applied: applied, notRun: notRun))
+            }
             if let failure = result.failure {
                 return MemberResult(member: member.name, place: plan.place, outcome: .failed(applied: applied, failure: failure))
             }
@@ -151,6 +180,7 @@ extension FleetApplier.Result {
         var appliedOrder: [String] = []
         var upToDate: [String] = []
         var notStarted: [String] = []
+        var notStartedInterrupted: [String] = []
         var lines: [String] = []
         var failures: [String] = []
         for result in members {
@@ -167,8 +197,12 @@ extension FleetApplier.Result {
                 failures.append("\(style.red("✗")) \(result.member): \(failure.location) failed: \(failure.message)\(failure.sqlState.map { " [\($0)]" } ?? "")\(before)")
             case .couldNotApply(let error):
                 failures.append("\(style.red("✗")) \(result.member): could not apply: \(error.message)")
-            case .notStarted:
+            case .notStarted(.afterFailure):
                 notStarted.append(result.member)
+            case .notStarted(.interrupted):
+                notStartedInterrupted.append(result.member)
+            case .interrupted(let done, let notRun):
+                failures.append("\(style.yellow("!")) \(result.member): interrupted after applying \(done.joined(separator: ", ")) (each recorded); not run: \(notRun.joined(separator: ", "))")
             }
         }
         let verb = dryRun ? "would apply" : "applied"
@@ -185,6 +219,13 @@ extension FleetApplier.Result {
         if !notStarted.isEmpty {
             lines.append("\(style.yellow("!")) \(FleetSummary.grouped(notStarted.count)) not started after the failure: \(FleetSummary.list(notStarted, limit: limit)); fix it and run gitgate apply again (it resumes: only what is pending runs), or pass --continue to go on past failures")
         }
+        if !notStartedInterrupted.isEmpty {
+            let by = interruptedBy.map { Interruption.name($0) } ?? "the interrupt"
+            lines.append("\(style.yellow("!")) \(FleetSummary.grouped(notStartedInterrupted.count)) not started because of the interrupt (\(by)): \(FleetSummary.list(notStartedInterrupted, limit: limit))")
+        }
+        if interruptedBy != nil {
+            lines.append("Interrupted: what had started finished or rolled back; run gitgate apply again to go on (only what is pending runs).")
+        }
         return lines.joined(separator: "\n")
     }
 }
@@ -194,6 +235,8 @@ extension FleetApplier.Result {
         package var target: String
         package var kind: String
         package var dryRun: Bool
+        /// "SIGINT" or "SIGTERM" when it stopped members or migrations from starting.
+        @Nullable package var interrupted: String?
         package var members: [JSONMember]
     }
 
@@ -206,7 +249,8 @@ extension FleetApplier.Result {
     }
 
     public func json() -> String {
-        JSONOutput.render(JSONResult(target: target, kind: kind, dryRun: dryRun, members: members.map { result in
+        let signalName = interruptedBy.map { $0 == SIGINT ? "SIGINT" : $0 == SIGTERM ? "SIGTERM" : "signal \($0)" }
+        return JSONOutput.render(JSONResult(target: target, kind: kind, dryRun: dryRun, interrupted: signalName, members: members.map { result in
             switch result.outcome {
             case .applied(let versions):
                 return JSONMember(name: result.member, place: result.place, outcome: "applied", migrations: versions, error: nil)
@@ -219,8 +263,13 @@ extension FleetApplier.Result {
                                   error: "\(failure.location): \(failure.message)")
             case .couldNotApply(let error):
                 return JSONMember(name: result.member, place: result.place, outcome: "could-not-apply", migrations: [], error: error.message)
-            case .notStarted:
+            case .notStarted(.afterFailure):
                 return JSONMember(name: result.member, place: result.place, outcome: "not-started", migrations: [], error: nil)
+            case .notStarted(.interrupted):
+                return JSONMember(name: result.member, place: result.place, outcome: "not-started", migrations: [], error: "interrupted")
+            case .interrupted(let applied, let notRun):
+                return JSONMember(name: result.member, place: result.place, outcome: "interrupted", migrations: applied,
+                                  error: "interrupted; not run: \(notRun.joined(separator: ", "))")
             }
         }))
     }

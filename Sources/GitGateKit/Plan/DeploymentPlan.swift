@@ -18,6 +18,8 @@ public struct DeploymentPlan: Sendable {
         public var error: String?
         public var applyLockTimeoutMs: Int
         public var applyStatementTimeoutMs: Int
+        /// A fleet: its members grouped by problem, as status shows them.
+        public var fleet: FleetSummary? = nil
     }
 
     public struct Entry: Sendable {
@@ -90,8 +92,12 @@ public struct DeploymentPlan: Sendable {
         let infos = shown.map { target in
             var error: String?
             if case .failure(let failure) = checks[target.name]?.outcome { error = failure.message }
-            return TargetInfo(name: target.name, gate: target.gate, error: error,
-                              applyLockTimeoutMs: target.applyLockTimeoutMs, applyStatementTimeoutMs: target.applyStatementTimeoutMs)
+            var info = TargetInfo(name: target.name, gate: target.gate, error: error,
+                                  applyLockTimeoutMs: target.applyLockTimeoutMs, applyStatementTimeoutMs: target.applyStatementTimeoutMs)
+            if let check = checks[target.name], let fleet = check.fleet {
+                info.fleet = FleetSummary(check, fleet: fleet, migrations: inspection.migrations)
+            }
+            return info
         }
         // Each reachable target's rows, for the migrations still pending there.
         var preflight: [String: [Finding]] = [:]
@@ -116,8 +122,10 @@ public struct DeploymentPlan: Sendable {
             return entry
         }
 
-        // The rollback plan is read on one target: the first shown gated one, else the first shown.
-        let rollbackTarget = shown.first(where: \.gate) ?? shown.first
+        // The rollback plan is read on one database: the first shown gated target, else the first
+        // shown; never a fleet (gitgate rollback works on one database, and which member would it be?).
+        let single = shown.filter { $0.fleet == nil }
+        let rollbackTarget = single.first(where: \.gate) ?? single.first
         var session: TargetSession?
         var ledger: [String: Rollbacker.LedgerRow] = [:]
         var rollbackError: String?

@@ -43,7 +43,7 @@ public enum PlanReport {
             for (index, step) in rollback.steps.enumerated() {
                 var line = step.sql + ";"
                 if step.dataOf != nil {
-                    line += "  -- loses \(entry.rows[index] ?? "the rows of \(step.dataOf!) (not read)")"
+                    line += "  -- loses \(entry.rows[index] ?? unread(step))"
                 }
                 lines.append(line)
             }
@@ -65,6 +65,11 @@ public enum PlanReport {
         return lines
     }
 
+    /// What a derived step loses, when no database was read for it.
+    private static func unread(_ step: RollbackStep) -> String {
+        step.column.map { "the values of column \($0) in \(step.dataOf!) (not read)" } ?? "the rows of \(step.dataOf!) (not read)"
+    }
+
     // MARK: Text
 
     public static func text(_ plan: DeploymentPlan, style: Style) -> String {
@@ -74,6 +79,12 @@ public enum PlanReport {
         lines.append(plan.branch == plan.base
             ? "Branch \(plan.branch) at \(plan.head.prefix(12)), the main branch: each of its migrations must be on every gated target"
             : "Branch \(plan.branch) → \(plan.base) at \(plan.head.prefix(12))")
+        for target in plan.targets {
+            guard let fleet = target.fleet else { continue }
+            let mark = fleet.groups.contains { $0.problem.blocks } ? style.red("✗") : style.green("✓")
+            lines.append("\(mark) \(target.name)\(target.gate ? " (gated: every \(fleet.kind))" : ""): "
+                         + FleetText.summary(fleet, migrations: plan.entries.map(\.migration)))
+        }
         lines.append("")
         lines.append(style.bold("Migrations") + " (in the order apply runs them)")
         if plan.entries.isEmpty { lines.append("  this branch adds no migrations") }
@@ -165,6 +176,16 @@ public enum PlanReport {
             lines.append("")
             lines += plan.verdict.reasons.map { "- \(escape($0.description))" }
         }
+        let fleets = plan.targets.filter { $0.fleet != nil }
+        if !fleets.isEmpty {
+            lines.append("")
+            for target in fleets {
+                let fleet = target.fleet!
+                let mark = fleet.groups.contains { $0.problem.blocks } ? "⛔" : "✅"
+                lines.append("- \(mark) `\(target.name)`\(target.gate ? " (gated: every \(fleet.kind))" : ""): "
+                             + escape(FleetText.summary(fleet, migrations: plan.entries.map(\.migration))))
+            }
+        }
         lines.append("")
         lines.append("<details><summary>Migrations (\(plan.entries.count)) at \(plan.head.prefix(12))</summary>")
         lines.append("")
@@ -174,7 +195,12 @@ public enum PlanReport {
             lines.append("| migration | " + names.map { "`\($0)`" }.joined(separator: " | ") + (names.isEmpty ? "" : " | ") + "apply | review |")
             lines.append("|---|" + String(repeating: "---|", count: names.count) + "---|---|")
             for entry in plan.entries {
-                let states = entry.states.map { $0.status.map { "\($0.state.rawValue)" } ?? "not checked" }
+                let states = zip(entry.states, plan.targets).map { state, target in
+                    guard let status = state.status else { return "not checked" }
+                    guard let fleet = target.fleet else { return status.state.rawValue }
+                    // A fleet: how many members have it, not one member's state.
+                    return "\(status.state.rawValue): \(FleetSummary.grouped(fleet.having(entry.migration.version)))/\(FleetSummary.grouped(fleet.total)) \(fleet.kind)s have it"
+                }
                 let review = entry.findings.isEmpty ? "clean" : entry.findings.map { finding in
                     "\(finding.allowedBecause != nil ? "allowed" : finding.severity.rawValue) line \(finding.line): \(finding.rule)"
                 }.joined(separator: "<br>")
@@ -220,7 +246,7 @@ public enum PlanReport {
             let notes = rollbackLines(entry).filter { !$0.hasPrefix("DROP ") && !$0.hasPrefix("ALTER TABLE ") }
             lines += notes.map { "- \(escape($0))" }
             for (index, step) in entry.rollback.steps.enumerated() where step.dataOf != nil {
-                lines.append("- `\(step.sql)` loses \(escape(entry.rows[index] ?? "the rows of \(step.dataOf!) (not read)"))")
+                lines.append("- `\(step.sql)` loses \(escape(entry.rows[index] ?? unread(step)))")
             }
         }
         lines.append("")

@@ -26,8 +26,12 @@ struct Apply: ParsableCommand {
         run it again to resume (only what is pending runs). A summary at the end says what was applied \
         where and what failed why.
 
+        Ctrl-C (or SIGTERM) while applying: no new member or migration starts, the running ones commit or \
+        roll back, then the summary names what did not start; exit 130 (143 for SIGTERM). Run it again to go on.
+
         Exit status: 0 applied (or nothing to do), 1 refused or a migration failed, 2 the target could not \
-        be reached or the lock not taken, 64 usage (e.g. no terminal to confirm and no --yes).
+        be reached or the lock not taken, 64 usage (e.g. no terminal to confirm and no --yes), 130 interrupted \
+        by Ctrl-C with migrations left pending.
         """
     )
 
@@ -57,14 +61,17 @@ struct Apply: ParsableCommand {
     var member: [String] = []
 
     func run() throws {
-        let options = ApplyOptions(dryRun: dryRun, lockWait: try lock.duration)
+        var options = ApplyOptions(dryRun: dryRun, lockWait: try lock.duration)
+        let interruption = Interruption()
+        options.interruption = interruption
         guard concurrency >= 1 else {
             throw GitGateError(.usage, "--concurrency \(concurrency) applies to no member at a time; pass 1 or more (1, the default, goes member by member)")
         }
         let (inspection, configuration, chosen) = try Applier.context(at: location.path, target: target, command: "apply")
         if chosen.fleet != nil {
             try runFleet(FleetApplier(inspection: inspection, configuration: configuration, target: chosen, options: options,
-                                      concurrency: concurrency, continueAfterFailure: continueAfterFailure, members: member))
+                                      concurrency: concurrency, continueAfterFailure: continueAfterFailure, members: member),
+                         interruption: interruption)
         }
         if !member.isEmpty || concurrency != 1 || continueAfterFailure {
             throw GitGateError(.usage, "--member, --concurrency and --continue are for a fleet, and target \(chosen.name) is one database; drop them")
@@ -92,6 +99,8 @@ struct Apply: ParsableCommand {
 
         // Progress as it happens: on stdout with the text report, on stderr when stdout is JSON.
         let progressStyle = json ? Style.forTerminal(fileDescriptor: 2) : style
+        Self.catchInterrupts(interruption, running: "migration")
+        defer { interruption.stop() }
         let result = try applier.apply(plan) { event in
             let line = ApplyReport.event(event, style: progressStyle)
             if json { Console.error(line) } else { Console.out(line) }
@@ -107,7 +116,7 @@ struct Apply: ParsableCommand {
     }
 
     /// A fleet: confirm once, then member by member, a line per member as it finishes, the summary at the end.
-    private func runFleet(_ applier: FleetApplier) throws -> Never {
+    private func runFleet(_ applier: FleetApplier, interruption: Interruption) throws -> Never {
         let json = format == .json
         if applier.target.gate && !dryRun && !yes {
             guard Console.isInteractive else {
@@ -119,6 +128,8 @@ struct Apply: ParsableCommand {
             }
         }
         let style = Style.forTerminal(fileDescriptor: json ? 2 : 1)
+        if !dryRun { Self.catchInterrupts(interruption, running: "member") }
+        defer { interruption.stop() }
         let result = try applier.run { event in
             guard case .finished(let member) = event else { return }
             let line: String
@@ -127,6 +138,8 @@ struct Apply: ParsableCommand {
                 line = "\(style.green("✓")) \(member.member): " + (versions.isEmpty ? "up to date" : "\(dryRun ? "would apply" : "applied") \(versions.joined(separator: ", "))")
             case .notStarted:
                 return
+            case .interrupted(let applied, let notRun):
+                line = "\(style.yellow("!")) \(member.member): interrupted after applying \(applied.joined(separator: ", ")); not run: \(notRun.joined(separator: ", "))"
             default:
                 line = "\(style.red("✗")) \(member.member): failed (see the summary)"
             }
@@ -139,5 +152,18 @@ struct Apply: ParsableCommand {
             Console.out(result.text(style: style))
         }
         throw ExitCode(result.exitCode)
+    }
+
+    /// While applying, Ctrl-C (SIGINT) or SIGTERM stops what has not started and lets the running
+    /// migrations commit or roll back; a second one says so again rather than killing a transaction.
+    private static func catchInterrupts(_ interruption: Interruption, running what: String) {
+        _ = interruption.catching { signal, first in
+            let name = Interruption.name(signal)
+            if first {
+                Console.error("gitgate: interrupted (\(name)): nothing new starts; the running \(what)s finish or roll back, then the summary follows")
+            } else {
+                Console.error("gitgate: interrupted again (\(name)): still waiting for the running \(what)s to commit or roll back (a killed gitgate's transaction is rolled back by PostgreSQL)")
+            }
+        }
     }
 }

@@ -22,7 +22,9 @@ struct Status: ParsableCommand {
         evidence array either way.
         A fleet (a target of many databases or schemas) is one line: how many members are up to date, \
         and per problem the first few members and a count of the rest; --verbose names every member, \
-        JSON lists every member under targets.NAME.fleet. --member NAME checks only that member.
+        JSON lists every member under targets.NAME.fleet. --member NAME shows that member in detail under \
+        the fleet's line; every member is still checked, and the verdict and exit status are the gate's, \
+        which needs them all (status predicts the hook).
         """
     )
 
@@ -37,7 +39,7 @@ struct Status: ParsableCommand {
     @Flag(help: "Show each statement's evidence on each target, and every member of a fleet.")
     var verbose = false
 
-    @Option(help: ArgumentHelp("Check only this member of each fleet (repeatable); the gate always checks all.", valueName: "name"))
+    @Option(help: ArgumentHelp("Show this member of each fleet in detail (repeatable); every member is still checked and decides the verdict, as in the gate.", valueName: "name"))
     var member: [String] = []
 
     func run() throws {
