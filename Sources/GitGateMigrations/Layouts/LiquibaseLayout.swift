@@ -19,7 +19,7 @@ package struct LiquibaseLayout: LayoutRules {
     package func recognizes(_ contents: Data) -> Bool { header(in: contents) != nil }
 
     private func header(in contents: Data) -> Int? {
-        guard let first = contents.lineRanges().first(where: { !contents.text($0.range).trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        guard let first = contents.firstLine(where: { !contents.text($0).trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
         let words = contents.text(first.range).lowercased().trimmingCharacters(in: .whitespaces)
         guard words.hasPrefix("--") else { return nil }
         let rest = words.dropFirst(2).drop(while: \.isWhitespace)
