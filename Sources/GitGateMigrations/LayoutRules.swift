@@ -260,28 +260,31 @@ extension Data {
         var found: [(value: T, line: Int, start: Int)] = []
         withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            for (range, number) in lineRanges() where range.count >= needle.count {
-                guard needle.indices.allSatisfy({ bytes[range.lowerBound + $0] == needle[$0] }) else { continue }
-                if let value = read(text(range)) { found.append((value, number, range.lowerBound)) }
+            _ = firstLine { range, number in
+                if range.count >= needle.count, needle.indices.allSatisfy({ bytes[range.lowerBound + $0] == needle[$0] }),
+                   let value = read(text(range)) {
+                    found.append((value, number, range.lowerBound))
+                }
+                return false
             }
         }
         return found
     }
 
-    /// The first line (range without its line ending, 1-based number) for which `matches` holds,
-    /// reading no further.
-    package func firstLine(where matches: (Range<Int>) -> Bool) -> (range: Range<Int>, number: Int)? {
+    /// The first line (as `lineRanges()` gives it: range without its line ending, 1-based number)
+    /// for which `matches` holds, reading no further.
+    package func firstLine(where matches: (Range<Int>, Int) -> Bool) -> (range: Range<Int>, number: Int)? {
         withUnsafeBytes { raw -> (range: Range<Int>, number: Int)? in
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
             var number = 1
             for index in 0..<bytes.count where bytes[index] == 0x0A {
                 let end = index > start && bytes[index - 1] == 0x0D ? index - 1 : index
-                if matches(start..<end) { return (start..<end, number) }
+                if matches(start..<end, number) { return (start..<end, number) }
                 start = index + 1
                 number += 1
             }
-            if start < bytes.count, matches(start..<bytes.count) { return (start..<bytes.count, number) }
+            if start < bytes.count, matches(start..<bytes.count, number) { return (start..<bytes.count, number) }
             return nil
         }
     }

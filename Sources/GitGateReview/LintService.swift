@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GitGateConfig
 import GitGateLint
 import GitGateMigrations
@@ -45,12 +48,13 @@ public enum LintService {
         var unreadable: [(path: String, reason: String)] = []
         for path in paths {
             let absolute = path.hasPrefix("/") ? path : directory + "/" + path
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isFolder) else {
+            // stat(2) as FileManager.fileExists does (symbolic links followed), without its NSString round trip.
+            var info = stat()
+            guard stat(absolute, &info) == 0 else {
                 unreadable.append((path, "no such file"))
                 continue
             }
-            if isFolder.boolValue {
+            if info.st_mode & S_IFMT == S_IFDIR {
                 let prefix = path.hasSuffix("/") ? path : path + "/"
                 named += sqlFiles(in: absolute).map { (prefix + $0, absolute + "/" + $0) }
             } else {
