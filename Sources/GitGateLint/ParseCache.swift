@@ -13,7 +13,7 @@ import Foundation
 /// that wrote entries, the oldest are removed past `maxEntries` or `maxBytes`.
 public final class ParseCache: @unchecked Sendable {
     /// Bump when what is stored changes shape or meaning.
-    public static let format = 1
+    public static let format = 2
     public static let maxEntries = 20_000
     public static let maxBytes = 64 << 20
     /// Larger files are parsed every time: encoding the parse of a 10 MB INSERT (every row's
@@ -78,7 +78,7 @@ public final class ParseCache: @unchecked Sendable {
 
     package func store(_ parsed: ParsedFile, key: String) {
         guard lock.withLock({ writable }) else { return }
-        guard let payload = try? JSONEncoder().encode(parsed) else { return }
+        let payload = Data(parsed.cacheBytes)
         var data = Data(header(key: key, payload: payload).utf8)
         data.append(payload)
         let temporary = path(".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
@@ -133,7 +133,7 @@ public final class ParseCache: @unchecked Sendable {
     }
 
     // MARK: Entry format
-    // "gitgate-parse-cache\n<version>\n<key>\n<sha256 of payload>\n<payload: ParsedFile as JSON>"
+    // "gitgate-parse-cache\n<version>\n<key>\n<sha256 of payload>\n<payload: ParsedFile, ParseCacheEncoding.swift>"
 
     private static let magic = "gitgate-parse-cache"
 
@@ -142,17 +142,20 @@ public final class ParseCache: @unchecked Sendable {
     }
 
     private func decode(_ data: Data, key: String) -> ParsedFile? {
-        var lines: [Substring] = []
-        var start = data.startIndex
-        while lines.count < 4, let newline = data[start...].firstIndex(of: 0x0A) {
-            guard let line = String(data: data[start..<newline], encoding: .utf8) else { return nil }
-            lines.append(Substring(line))
-            start = newline + 1
+        data.withUnsafeBytes { raw -> ParsedFile? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lines: [String] = []
+            var start = 0
+            while lines.count < 4, let newline = bytes[start...].firstIndex(of: 0x0A) {
+                guard let line = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<newline]), as: UTF8.self) else { return nil }
+                lines.append(line)
+                start = newline + 1
+            }
+            guard lines.count == 4, lines[0] == Self.magic, lines[1] == version, lines[2] == key else { return nil }
+            let payload = UnsafeRawBufferPointer(rebasing: raw[start...])
+            guard SHA256.hex(payload) == lines[3] else { return nil }
+            return try? ParsedFile(cacheBytes: payload)
         }
-        guard lines.count == 4, lines[0] == Self.magic, lines[1] == version, lines[2] == key else { return nil }
-        let payload = data[start...]
-        guard SHA256.hex(payload) == lines[3] else { return nil }
-        return try? JSONDecoder().decode(ParsedFile.self, from: payload)
     }
 
     private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }

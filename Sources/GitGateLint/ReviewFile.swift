@@ -43,6 +43,11 @@ package struct ReviewScript: Sendable, Codable {
         package var text: String
     }
 
+    package init(statements: [Statement], allowComments: [AllowComment]) {
+        self.statements = statements
+        self.allowComments = allowComments
+    }
+
     package init(_ script: SQLScript) {
         let attached = CommentAttachment.attach(script)
         statements = script.statements.enumerated().map { index, statement in

@@ -136,7 +136,7 @@ struct LayoutTests {
         ]
         let refused = ["", "\n\n", "-- liquibase\n", "\r\r\n--liquibase formatted sql\n", "x\n--liquibase formatted sql\n",
                        "- -liquibase formatted sql", "\u{00A0}x\n--liquibase formatted sql\n"]
-        for sample in recognized { #expect(LiquibaseLayout().recognizes(Data(sample.utf8)), "\(sample.debugDescription)") }
-        for sample in refused { #expect(!LiquibaseLayout().recognizes(Data(sample.utf8)), "\(sample.debugDescription)") }
+        for sample in recognized { #expect(Layout.liquibase.rules.recognizes(Data(sample.utf8)), "\(sample.debugDescription)") }
+        for sample in refused { #expect(!Layout.liquibase.rules.recognizes(Data(sample.utf8)), "\(sample.debugDescription)") }
     }
 }
