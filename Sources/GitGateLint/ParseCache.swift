@@ -1,5 +1,8 @@
 import Digest
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Parse results kept between runs in `<common git dir>/gitgate/cache/parse/`, one file per
 /// content: the key is the SHA-256 of the bytes parsed (a blob's id in all but name; it also
@@ -27,6 +30,7 @@ public final class ParseCache: @unchecked Sendable {
     private let lock = NSLock()
     private var counts = Statistics()
     private var writable = true
+    private var madeDirectory = false
 
     /// What this cache did in this process.
     public struct Statistics: Sendable, Equatable {
@@ -83,10 +87,13 @@ public final class ParseCache: @unchecked Sendable {
         data.append(payload)
         let temporary = path(".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-                throw CocoaError(.fileWriteNoPermission)
+            if lock.withLock({ !madeDirectory }) {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                lock.withLock { madeDirectory = true }
             }
+            // Written plainly, without FileManager's fsync (a third of a cold status): an entry
+            // cut short by a crash fails its SHA-256 check and is written again.
+            guard Self.write(data, to: temporary) else { throw CocoaError(.fileWriteNoPermission) }
             // rename(2) replaces atomically: a reader sees the old entry or the new one, never a part.
             guard rename(temporary, path(key)) == 0 else {
                 unlink(temporary)
@@ -97,6 +104,26 @@ public final class ParseCache: @unchecked Sendable {
             // Read-only or full: go on without the cache for the rest of this run.
             lock.withLock { writable = false }
         }
+    }
+
+    private static func write(_ data: Data, to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        var written = 0
+        let complete = data.withUnsafeBytes { raw -> Bool in
+            while written < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                written += count
+            }
+            return true
+        }
+        guard close(descriptor) == 0, complete else {
+            unlink(path)
+            return false
+        }
+        return true
     }
 
     /// Removes the oldest entries (by modification time) when the folder holds more than the
