@@ -25,6 +25,21 @@ extension Repository {
         }
     }
 
+    /// The id of the tree at `folder` (repository-relative; "" for the root tree) in `commit`, nil
+    /// when there is no folder there. Two commits with the same id list the same files under it.
+    public func treeID(of folder: String, at commit: ObjectID) throws -> ObjectID? {
+        let folder = folder.normalisedFolder
+        return try locked { repo in
+            try withCommitTree(repo, commit) { root in
+                if folder.isEmpty { return ObjectID(git_tree_id(root)!) }
+                guard let entry = try treeEntry(root, folder) else { return nil }
+                defer { git_tree_entry_free(entry) }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+                return ObjectID(git_tree_entry_id(entry)!)
+            }
+        }
+    }
+
     /// The bytes of blob `id`.
     public func blob(_ id: ObjectID) throws -> Data {
         try locked { repo in

@@ -132,7 +132,8 @@ package struct Linter {
 
         var transactionBegan: Int?
         var lockTimeoutSet = false
-        var reported: Set<Rule> = []
+        // Indexes into `checks` of the once-per-file rules already reported in this file.
+        var reported: Set<Int> = []
         for (index, statement) in script.statements.enumerated() {
             let site = Site(file: file, path: path, line: statement.line, allows: statement.allows)
             let openedBefore = transactionBegan
@@ -153,11 +154,12 @@ package struct Linter {
                                           isNewIndex: { newIndexes.contains($0.name) },
                                           inTransaction: transactionBegan != nil || settings.assumeInTransaction,
                                           lockTimeoutSet: lockTimeoutSet, openTransaction: openedBefore)
-                for rule in checks where !(rule.oncePerFile && reported.contains(rule)) {
-                    for hit in rule.check!(context) where !(rule.oncePerFile && reported.contains(rule)) {
-                        reported.insert(rule)
-                        add(rule, at: site, hit.message, fix: hit.fix)
-                        if rule.isLockRule, let table = hit.lockTable { candidates[candidates.count - 1].lockTable = table }
+                // By index: a Rule is a large value, and copying it for each statement showed.
+                for number in checks.indices where !(checks[number].oncePerFile && reported.contains(number)) {
+                    for hit in checks[number].check!(context) where !(checks[number].oncePerFile && reported.contains(number)) {
+                        reported.insert(number)
+                        add(checks[number], at: site, hit.message, fix: hit.fix)
+                        if checks[number].isLockRule, let table = hit.lockTable { candidates[candidates.count - 1].lockTable = table }
                     }
                 }
             }

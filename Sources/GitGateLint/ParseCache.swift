@@ -1,5 +1,8 @@
 import Digest
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Parse results kept between runs in `<common git dir>/gitgate/cache/parse/`, one file per
 /// content: the key is the SHA-256 of the bytes parsed (a blob's id in all but name; it also
@@ -13,7 +16,7 @@ import Foundation
 /// that wrote entries, the oldest are removed past `maxEntries` or `maxBytes`.
 public final class ParseCache: @unchecked Sendable {
     /// Bump when what is stored changes shape or meaning.
-    public static let format = 2
+    public static let format = 3
     public static let maxEntries = 20_000
     public static let maxBytes = 64 << 20
     /// Larger files are parsed every time: encoding the parse of a 10 MB INSERT (every row's
@@ -27,6 +30,7 @@ public final class ParseCache: @unchecked Sendable {
     private let lock = NSLock()
     private var counts = Statistics()
     private var writable = true
+    private var madeDirectory = false
 
     /// What this cache did in this process.
     public struct Statistics: Sendable, Equatable {
@@ -78,15 +82,18 @@ public final class ParseCache: @unchecked Sendable {
 
     package func store(_ parsed: ParsedFile, key: String) {
         guard lock.withLock({ writable }) else { return }
-        guard let payload = try? JSONEncoder().encode(parsed) else { return }
+        let payload = Data(parsed.cacheBytes)
         var data = Data(header(key: key, payload: payload).utf8)
         data.append(payload)
         let temporary = path(".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-                throw CocoaError(.fileWriteNoPermission)
+            if lock.withLock({ !madeDirectory }) {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                lock.withLock { madeDirectory = true }
             }
+            // Written plainly, without FileManager's fsync (a third of a cold status): an entry
+            // cut short by a crash fails its SHA-256 check and is written again.
+            guard Self.write(data, to: temporary) else { throw CocoaError(.fileWriteNoPermission) }
             // rename(2) replaces atomically: a reader sees the old entry or the new one, never a part.
             guard rename(temporary, path(key)) == 0 else {
                 unlink(temporary)
@@ -97,6 +104,26 @@ public final class ParseCache: @unchecked Sendable {
             // Read-only or full: go on without the cache for the rest of this run.
             lock.withLock { writable = false }
         }
+    }
+
+    private static func write(_ data: Data, to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        var written = 0
+        let complete = data.withUnsafeBytes { raw -> Bool in
+            while written < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                written += count
+            }
+            return true
+        }
+        guard close(descriptor) == 0, complete else {
+            unlink(path)
+            return false
+        }
+        return true
     }
 
     /// Removes the oldest entries (by modification time) when the folder holds more than the
@@ -133,7 +160,7 @@ public final class ParseCache: @unchecked Sendable {
     }
 
     // MARK: Entry format
-    // "gitgate-parse-cache\n<version>\n<key>\n<sha256 of payload>\n<payload: ParsedFile as JSON>"
+    // "gitgate-parse-cache\n<version>\n<key>\n<sha256 of payload>\n<payload: ParsedFile, ParseCacheEncoding.swift>"
 
     private static let magic = "gitgate-parse-cache"
 
@@ -142,17 +169,20 @@ public final class ParseCache: @unchecked Sendable {
     }
 
     private func decode(_ data: Data, key: String) -> ParsedFile? {
-        var lines: [Substring] = []
-        var start = data.startIndex
-        while lines.count < 4, let newline = data[start...].firstIndex(of: 0x0A) {
-            guard let line = String(data: data[start..<newline], encoding: .utf8) else { return nil }
-            lines.append(Substring(line))
-            start = newline + 1
+        data.withUnsafeBytes { raw -> ParsedFile? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lines: [String] = []
+            var start = 0
+            while lines.count < 4, let newline = bytes[start...].firstIndex(of: 0x0A) {
+                guard let line = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<newline]), as: UTF8.self) else { return nil }
+                lines.append(line)
+                start = newline + 1
+            }
+            guard lines.count == 4, lines[0] == Self.magic, lines[1] == version, lines[2] == key else { return nil }
+            let payload = UnsafeRawBufferPointer(rebasing: raw[start...])
+            guard SHA256.hex(payload) == lines[3] else { return nil }
+            return try? ParsedFile(cacheBytes: payload)
         }
-        guard lines.count == 4, lines[0] == Self.magic, lines[1] == version, lines[2] == key else { return nil }
-        let payload = data[start...]
-        guard SHA256.hex(payload) == lines[3] else { return nil }
-        return try? JSONDecoder().decode(ParsedFile.self, from: payload)
     }
 
     private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }

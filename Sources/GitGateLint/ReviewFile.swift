@@ -43,6 +43,11 @@ package struct ReviewScript: Sendable, Codable {
         package var text: String
     }
 
+    package init(statements: [Statement], allowComments: [AllowComment]) {
+        self.statements = statements
+        self.allowComments = allowComments
+    }
+
     package init(_ script: SQLScript) {
         let attached = CommentAttachment.attach(script)
         statements = script.statements.enumerated().map { index, statement in
@@ -80,11 +85,17 @@ package enum ParsedFile: Sendable, Codable {
 
     /// The same, parsed as `strategy` says (tests compare the piecewise and whole-file readings).
     package init(_ contents: Data, strategy: ScriptReading) {
-        if let nul = contents.firstIndex(of: 0) {
-            self = .notText(line: Self.line(of: nul - contents.startIndex, in: contents), reason: "it contains a NUL byte (a binary file?)")
+        // Through a buffer: Data's own iteration checks exclusivity on every byte.
+        let (nul, valid): (Int?, String?) = contents.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if let nul = bytes.firstIndex(of: 0) { return (nul, nil) }
+            return (nil, String(validating: bytes, as: UTF8.self))
+        }
+        if let nul {
+            self = .notText(line: Self.line(of: nul, in: contents), reason: "it contains a NUL byte (a binary file?)")
             return
         }
-        guard let text = String(validating: contents, as: UTF8.self) else {
+        guard let text = valid else {
             let bad = Self.firstInvalidUTF8(contents) ?? 0
             self = .notText(line: Self.line(of: bad, in: contents), reason: "it is not valid UTF-8 (byte \(bad + 1))")
             return

@@ -158,6 +158,28 @@ package struct RuleContext {
     package var lockTimeoutSet: Bool
     /// The line of the file's BEGIN still open before this statement.
     package var openTransaction: Int?
+    /// Columns the statement defines (CREATE TABLE, ADD COLUMN), with their table and whether
+    /// they are part of the table's primary key. Derived once per statement: many rules read it.
+    package let definedColumns: [(table: QualifiedName, column: ColumnDefinition, isKey: Bool)]
+    /// The statement's effects on tables that existed before the files under review.
+    package let effectsOnExistingTables: [(effect: Effect, table: QualifiedName)]
+
+    package init(statement: ReviewScript.Statement, settings: LintSettings, isNew: @escaping (QualifiedName) -> Bool,
+                 isNewIndex: @escaping (QualifiedName) -> Bool, inTransaction: Bool, lockTimeoutSet: Bool,
+                 openTransaction: Int?) {
+        self.statement = statement
+        self.settings = settings
+        self.isNew = isNew
+        self.isNewIndex = isNewIndex
+        self.inTransaction = inTransaction
+        self.lockTimeoutSet = lockTimeoutSet
+        self.openTransaction = openTransaction
+        definedColumns = Self.definedColumns(of: statement)
+        effectsOnExistingTables = statement.effects.compactMap { effect in
+            guard let table = effect.object.table, !isNew(table) else { return nil }
+            return (effect, table)
+        }
+    }
 }
 
 /// A rule's finding, before it is placed in a file.

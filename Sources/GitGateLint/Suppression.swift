@@ -10,6 +10,12 @@ package struct Allow: Sendable, Hashable, Codable {
     package var reason: String?
     package var line: Int
 
+    package init(rules: [String], reason: String?, line: Int) {
+        self.rules = rules
+        self.reason = reason
+        self.line = line
+    }
+
     /// nil unless the comment is an allow.
     package init?(_ comment: Comment) {
         // Most comments are not allows: look for the marker before building the content.

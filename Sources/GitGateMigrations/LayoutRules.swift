@@ -252,9 +252,41 @@ extension Data {
         return result.map { (range: $0.0, number: $0.1) }
     }
 
-    /// The lines a layout's marker reader recognises: its value for each, with the line's number and first byte.
-    package func markers<T>(_ read: (String) -> T?) -> [(value: T, line: Int, start: Int)] {
-        lineRanges().compactMap { range, number in read(text(range)).map { ($0, number, range.lowerBound) } }
+    /// The lines a layout's marker reader recognises: its value for each, with the line's number and
+    /// first byte. Only lines that begin with the bytes of `prefix` are read (the others are never
+    /// made into strings: most lines of most files are not markers).
+    package func markers<T>(prefix: String, _ read: (String) -> T?) -> [(value: T, line: Int, start: Int)] {
+        let needle = Array(prefix.utf8)
+        var found: [(value: T, line: Int, start: Int)] = []
+        withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            _ = firstLine { range, number in
+                if range.count >= needle.count, needle.indices.allSatisfy({ bytes[range.lowerBound + $0] == needle[$0] }),
+                   let value = read(text(range)) {
+                    found.append((value, number, range.lowerBound))
+                }
+                return false
+            }
+        }
+        return found
+    }
+
+    /// The first line (as `lineRanges()` gives it: range without its line ending, 1-based number)
+    /// for which `matches` holds, reading no further.
+    package func firstLine(where matches: (Range<Int>, Int) -> Bool) -> (range: Range<Int>, number: Int)? {
+        withUnsafeBytes { raw -> (range: Range<Int>, number: Int)? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            var number = 1
+            for index in 0..<bytes.count where bytes[index] == 0x0A {
+                let end = index > start && bytes[index - 1] == 0x0D ? index - 1 : index
+                if matches(start..<end, number) { return (start..<end, number) }
+                start = index + 1
+                number += 1
+            }
+            if start < bytes.count, matches(start..<bytes.count, number) { return (start..<bytes.count, number) }
+            return nil
+        }
     }
 
     package func text(_ range: Range<Int>) -> String {

@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GitGateConfig
 import GitGateLint
 import GitGateMigrations
@@ -41,22 +44,31 @@ public enum LintService {
                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Outcome {
         if paths.isEmpty { return try branch(in: directory, target: targetName, environment: environment) }
 
-        var named: [(shown: String, location: String)] = []
+        // Each named path opened once, on all cores: a file is read on the spot, a folder listed after.
+        let absolutes = paths.map { $0.hasPrefix("/") ? $0 : directory + "/" + $0 }
+        let opened = Slots<Named>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in opened.set(index, Named(absolutes[index])) }
+        var named: [(shown: String, location: String, contents: Data?)] = []
+        var folderFiles: [Int] = []
         var unreadable: [(path: String, reason: String)] = []
-        for path in paths {
-            let absolute = path.hasPrefix("/") ? path : directory + "/" + path
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isFolder) else {
+        for (index, kind) in opened.values.enumerated() {
+            let path = paths[index], absolute = absolutes[index]
+            switch kind {
+            case .missing?, nil:
                 unreadable.append((path, "no such file"))
-                continue
-            }
-            if isFolder.boolValue {
+            case .folder?:
                 let prefix = path.hasSuffix("/") ? path : path + "/"
-                named += sqlFiles(in: absolute).map { (prefix + $0, absolute + "/" + $0) }
-            } else {
-                named.append((path, absolute))
+                for file in sqlFiles(in: absolute) {
+                    folderFiles.append(named.count)
+                    named.append((prefix + file, absolute + "/" + file, nil))
+                }
+            case .file(let contents)?:
+                named.append((path, absolute, contents))
+            case .unreadable?:
+                named.append((path, absolute, nil))
             }
         }
+        for (index, contents) in zip(folderFiles, read(folderFiles.map { named[$0].location })) { named[index].contents = contents }
         // Inside a repository, main's policy decides (lint settings, folder, layout); one that
         // does not load stops the review, as it stops status. Outside any, defaults apply.
         let repository = (try? Inspector.openRepository(at: directory)).flatMap { $0.workdir == nil ? nil : $0 }
@@ -66,8 +78,8 @@ public enum LintService {
         let context = configuration.flatMap { WorkingTreeMigrations(root: $0.root, configuration: $0) }
         var files: [ReviewFile] = []
         var history: [ReviewFile] = []
-        for (file, contents) in zip(named, read(named.map(\.location))) {
-            guard let contents else {
+        for file in named {
+            guard let contents = file.contents else {
                 unreadable.append((file.shown, "cannot be read (permissions?)"))
                 continue
             }
@@ -140,9 +152,47 @@ public enum LintService {
     package static func read(_ paths: [String]) -> [Data?] {
         let box = Slots<Data>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            if let data = FileManager.default.contents(atPath: paths[index]) { box.set(index, data) }
+            if case .file(let data) = Named(paths[index]) { box.set(index, data) }
         }
         return box.values
+    }
+
+    /// What a path named on the command line is, found with one open(2) (and a stat(2) only when
+    /// that fails): symbolic links followed, as FileManager does, without its NSString round trips.
+    enum Named: Sendable {
+        case file(Data)
+        case folder
+        case missing
+        /// There, not a folder, and it cannot be read.
+        case unreadable
+
+        init(_ path: String) {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            var info = stat()
+            guard descriptor >= 0 else {
+                if stat(path, &info) != 0 { self = .missing } else { self = info.st_mode & S_IFMT == S_IFDIR ? .folder : .unreadable }
+                return
+            }
+            defer { close(descriptor) }
+            guard fstat(descriptor, &info) == 0 else { self = .unreadable; return }
+            if info.st_mode & S_IFMT == S_IFDIR { self = .folder; return }
+            var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+            var filled = 0
+            while true {
+                if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 4096))) }
+                let got = bytes.withUnsafeMutableBytes { buffer in
+                    Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    self = .unreadable
+                    return
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            self = .file(Data(bytes[..<filled]))
+        }
     }
 
     /// Every file under `folder`, relative to it (hidden ones aside).

@@ -12,10 +12,10 @@ extension ParseCache {
                   version: ParseCache.currentVersion)
     }
 
-    /// The repository's cache when `GITGATE_PARSE_CACHE=1`, else nil. Off by default: reading an
-    /// entry back (JSONDecoder) costs more than libpg_query's parse (BENCHMARKS.md, issue 19).
+    /// The repository's cache, unless `GITGATE_PARSE_CACHE=0`. On by default since entries are
+    /// read back field by field (format 2): a warm status costs less than parsing again.
     public static func enabled(for repository: Repository, environment: [String: String]) -> ParseCache? {
-        environment["GITGATE_PARSE_CACHE"] == "1" ? ParseCache(repository: repository) : nil
+        environment["GITGATE_PARSE_CACHE"] == "0" ? nil : ParseCache(repository: repository)
     }
 
     /// gitgate's version, the cache format, the SQL parser's version, and the running executable's

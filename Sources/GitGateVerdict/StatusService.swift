@@ -8,8 +8,8 @@ import GitGateTargets
 /// `gitgate status`: inspect the branch, review its migrations, check every target, decide.
 public enum StatusService {
     /// - Parameter members: `--member`: check only these members of each fleet.
-    /// - Parameter cache: where parse results are kept between runs; by default none, or the
-    ///   repository's with `GITGATE_PARSE_CACHE=1`.
+    /// - Parameter cache: where parse results are kept between runs; by default the
+    ///   repository's, none with `GITGATE_PARSE_CACHE=0`.
     public static func report(at path: String, branch: String? = nil, members: [String] = [],
                               environment: [String: String] = ProcessInfo.processInfo.environment,
                               cache: ParseCache? = nil) throws -> StatusReport {

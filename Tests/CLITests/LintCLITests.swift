@@ -73,6 +73,42 @@ struct LintCLITests {
         #expect(lines[1].hasPrefix("::warning file=003_index.sql,line=2,title=index-without-concurrently::"))
     }
 
+    /// The paths are set aside before ArgumentParser reads the rest (Invocation.lintWithPaths):
+    /// options anywhere among them, in either spelling, `--`, and usage errors read as before.
+    @Test func pathsAndOptionsInAnyOrderReadAsArgumentParserReadsThem() throws {
+        let scratch = try folder(Self.files)
+        let expected = try GitGateBinary.run(["lint", "--format", "json", "001_users.sql", "002_cleanup.sql", "003_index.sql"],
+                                             in: scratch.path)
+        #expect(expected.status == 1)
+        for arguments in [
+            ["lint", "001_users.sql", "--format", "json", "002_cleanup.sql", "003_index.sql"],
+            ["lint", "001_users.sql", "002_cleanup.sql", "003_index.sql", "--format=json"],
+            ["lint", "-C", scratch.path, "001_users.sql", "002_cleanup.sql", "--format", "json", "003_index.sql"],
+            ["lint", "--format", "json", "--", "001_users.sql", "002_cleanup.sql", "003_index.sql"],
+        ] {
+            let result = try GitGateBinary.run(arguments, in: scratch.path)
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stdout == expected.stdout, "\(arguments)")
+        }
+        // A path that looks like an option value stays a path, in order.
+        let order = try GitGateBinary.run(["lint", "--format", "json", "003_index.sql", "json", "001_users.sql"], in: scratch.path)
+        #expect(order.status == 2)
+        #expect(order.stderr.contains("json: no such file"), "\(order.stderr)")
+        let reviewed = try #require(try JSONSerialization.jsonObject(with: Data(order.stdout.utf8)) as? [String: Any])
+        #expect((reviewed["findings"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == ["003_index.sql"])
+
+        let missingValue = try GitGateBinary.run(["lint", "001_users.sql", "--format"], in: scratch.path)
+        #expect(missingValue.status == 64)
+        #expect(missingValue.stderr.hasPrefix("gitgate: lint: "), "\(missingValue.stderr)")
+        #expect(missingValue.stderr.contains("--format"), "\(missingValue.stderr)")
+        let unknown = try GitGateBinary.run(["lint", "001_users.sql", "--formt", "json"], in: scratch.path)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("--formt"), "\(unknown.stderr)")
+        let help = try GitGateBinary.run(["lint", "001_users.sql", "--help"], in: scratch.path)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: gitgate lint"), "\(help.stdout)")
+    }
+
     @Test func rulesAreListed() throws {
         let scratch = try folder([:])
         let result = try GitGateBinary.run(["lint", "--rules"], in: scratch.path)

@@ -22,7 +22,7 @@ import TestSupport
 
     private func cacheDirectory(_ repo: TestRepository) -> String { repo.path + "/.git/gitgate/cache/parse" }
 
-    /// The cache is opt-in (it is slower than parsing so far: BENCHMARKS.md).
+    /// The cache is on by default; `GITGATE_PARSE_CACHE=1` says so explicitly.
     private let cacheOn = ["GITGATE_PARSE_CACHE": "1"]
 
     /// Each entry's name and modification time: a run that rewrites nothing leaves them as they are.
@@ -70,11 +70,17 @@ import TestSupport
         #expect(try snapshot(repo) == written)
     }
 
-    @Test func offByDefault() throws {
+    @Test func onByDefaultAndOffWithZero() throws {
         let (repo, worktree) = try project(migrations: 3)
-        let result = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment)
-        #expect(result.status == 1)
+        let off = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment,
+                                        extra: ["GITGATE_PARSE_CACHE": "0"])
+        #expect(off.status == 1)
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/gitgate/cache"))
+        let on = try GitGateBinary.run(["status", "--format", "json"], in: worktree, environment: repo.environment)
+        #expect(on.status == 1)
+        #expect(on.stdout == off.stdout)
+        // Three branch files and main's 0001 (the foreign keys name accounts).
+        #expect(try snapshot(repo).count == 4)
     }
 
     @Test func aReadOnlyCommonDirWorksWithoutTheCacheAndTheJSONIsTheSame() throws {

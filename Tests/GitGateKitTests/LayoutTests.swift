@@ -96,3 +96,47 @@ struct LayoutTests {
         ])
     }
 }
+
+/// The line readers the layouts' content checks use read lines exactly as `lineRanges()` splits
+/// them, only faster (no array of every line, no string for lines that cannot be markers).
+@Suite struct LineReaderTests {
+    private static let samples: [String] = [
+        "", "\n", "\n\n", "a", "a\n", "a\r\nb", "a\r\n\r\n--x\r\n", "\r", "x\r", "--", "--\n-- +goose Up\n",
+        "  \t\n--liquibase formatted sql\n--changeset a:1\n", "é\n--é\n-- +goose  Down \nend",
+        "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;", "-\n-- +goose\n-- +goose StatementBegin",
+    ]
+
+    @Test func firstLineAndMarkersAgreeWithLineRanges() {
+        for sample in Self.samples {
+            let data = Data(sample.utf8)
+            let lines = data.lineRanges()
+            var seen: [(Range<Int>, Int)] = []
+            #expect(data.firstLine { seen.append(($0, $1)); return false } == nil)
+            #expect(seen.map(\.0) == lines.map(\.range) && seen.map(\.1) == lines.map(\.number), "\(sample.debugDescription)")
+            for line in lines {
+                let found = data.firstLine { range, _ in range == line.range }
+                #expect(found?.number == lines.first { $0.range == line.range }?.number, "\(sample.debugDescription)")
+            }
+            for prefix in ["--", "-- +goose "] {
+                let reference = lines.compactMap { range, number -> (String, Int, Int)? in
+                    let text = data.text(range)
+                    return text.hasPrefix(prefix) ? (text, number, range.lowerBound) : nil
+                }
+                let fast = data.markers(prefix: prefix) { $0.hasPrefix(prefix) ? $0 : nil }
+                #expect(fast.map(\.value) == reference.map(\.0) && fast.map(\.line) == reference.map(\.1)
+                        && fast.map(\.start) == reference.map(\.2), "\(sample.debugDescription) \(prefix)")
+            }
+        }
+    }
+
+    @Test func liquibaseHeaderIsReadTheSameInASCIIAndBeyond() {
+        let recognized = [
+            "--liquibase formatted sql\n", "  \t\n\t-- Liquibase   Formatted SQL\n", "--\tLIQUIBASE\tformatted\n",
+            "\u{00A0}--liquibase formatted sql\n", "\u{2003}\n--liquibase formatted sql é\n",
+        ]
+        let refused = ["", "\n\n", "-- liquibase\n", "\r\r\n--liquibase formatted sql\n", "x\n--liquibase formatted sql\n",
+                       "- -liquibase formatted sql", "\u{00A0}x\n--liquibase formatted sql\n"]
+        for sample in recognized { #expect(Layout.liquibase.rules.recognizes(Data(sample.utf8)), "\(sample.debugDescription)") }
+        for sample in refused { #expect(!Layout.liquibase.rules.recognizes(Data(sample.utf8)), "\(sample.debugDescription)") }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GitGateKit
+import SQL
 import Testing
 import TestSupport
 
@@ -116,6 +117,33 @@ import TestSupport
         #expect(try StatusService.report(at: worktree, cache: warm).json() == first.json())
         #expect(warm.statistics.misses == 0)
         #expect(warm.statistics.hits == cold.statistics.writes)
+    }
+
+    /// The compact entry format gives back every field: each rule example (good and bad), the
+    /// schema they run after, a file that does not parse and one that is not text, read back and
+    /// compared field by field through their JSON encoding.
+    @Test func everyParseReadsBackAsItWasWritten() throws {
+        var sources = [RuleExample.existingSchema, "CREATE TABLE (;\n", "SELECT 1; -- gitgate:allow destructive-drop because x\n"]
+        sources += Rule.allCases.flatMap(\.examples).map(\.sql)
+        // More rows than InsertedRows keeps: the count beyond them must survive the cache too.
+        let rows = InsertedRows.keptRowLimit + 500
+        sources.append("INSERT INTO t (id) VALUES " + (1...rows).map { "(\($0))" }.joined(separator: ", ") + ";\n")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var files = sources.map { Data($0.utf8) }
+        files.append(Data([0x53, 0x00, 0x0A]))
+        files.append(Data([0x53, 0xFF, 0x0A]))
+        for file in files {
+            let parsed = ParsedFile(file)
+            let bytes = parsed.cacheBytes
+            let read = try bytes.withUnsafeBytes { try ParsedFile(cacheBytes: $0) }
+            #expect(try encoder.encode(read) == encoder.encode(parsed), "\(String(decoding: file, as: UTF8.self))")
+            #expect(read.cacheBytes == bytes)
+            // Cut short anywhere, it is refused, never misread.
+            for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 16)) {
+                #expect(throws: (any Error).self) { try bytes.prefix(length).withUnsafeBytes { try ParsedFile(cacheBytes: $0) } }
+            }
+        }
     }
 
     @Test func pruningKeepsTheFolderBounded() throws {

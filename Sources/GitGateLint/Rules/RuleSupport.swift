@@ -10,9 +10,7 @@ package func sqlIdentifier(_ name: String) -> String {
 }
 
 extension RuleContext {
-    /// Columns the statement defines (CREATE TABLE, ADD COLUMN), with their table and whether
-    /// they are part of the table's primary key.
-    package var definedColumns: [(table: QualifiedName, column: ColumnDefinition, isKey: Bool)] {
+    static func definedColumns(of statement: ReviewScript.Statement) -> [(table: QualifiedName, column: ColumnDefinition, isKey: Bool)] {
         var found: [(QualifiedName, ColumnDefinition, Bool)] = []
         for effect in statement.effects where effect.creates && !effect.temporary {
             switch (effect.object, effect.detail) {
@@ -26,14 +24,6 @@ extension RuleContext {
             }
         }
         return found
-    }
-
-    /// The statement's effects on tables that existed before the files under review.
-    package var effectsOnExistingTables: [(effect: Effect, table: QualifiedName)] {
-        statement.effects.compactMap { effect in
-            guard let table = effect.object.table, !isNew(table) else { return nil }
-            return (effect, table)
-        }
     }
 }
 

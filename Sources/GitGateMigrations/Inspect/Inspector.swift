@@ -133,17 +133,23 @@ public struct Inspector {
         }
         var problems: [Problem] = []
 
-        let mainChanges = try mergeBase.flatMap { mergeBase in
-            try baseTip.map { mergeBase == $0 ? [] : try repository.diff(from: mergeBase, to: $0, under: folder) }
-        } ?? []
-        let mainFiles = try baseTip.map { try repository.files(under: folder, at: $0) } ?? []
-        // A branch made from main's tip shares its tree: list it once.
-        let mergeBaseFiles = try mergeBase.map { $0 == baseTip ? mainFiles : try repository.files(under: folder, at: $0) } ?? []
+        // The migrations folder is listed once per tree: a branch made from main's tip, or one
+        // whose commits leave the folder alone, shares main's (or the merge base's) listing.
+        var listings: [ObjectID: [TreeFile]] = [:]
+        func files(at commit: ObjectID) throws -> [TreeFile] {
+            guard let tree = try repository.treeID(of: folder, at: commit) else { return [] }
+            if let known = listings[tree] { return known }
+            let found = try repository.files(under: folder, at: commit)
+            listings[tree] = found
+            return found
+        }
+        let mainFiles = try baseTip.map { try files(at: $0) } ?? []
+        let mergeBaseFiles = try mergeBase.map { try files(at: $0) } ?? []
         // The incoming side's files and their blobs.
         var headIDs: [String: ObjectID] = [:]
         switch incoming {
         case .commit(let head):
-            for file in try repository.files(under: folder, at: head) { headIDs[file.path] = file.id }
+            for file in try files(at: head) { headIDs[file.path] = file.id }
         case .index:
             for file in mergeBaseFiles { headIDs[file.path] = file.id }
             for change in branchChanges {
@@ -163,7 +169,8 @@ public struct Inspector {
             if let id = headIDs[path] ?? mainIDs[path] { return try? repository.blob(id) }
             return workingTree(path)
         }
-        let layout = reader.layout(paths: headPaths.sorted() + mainFiles.map(\.path) + uncommitted.map(\.path), sample: contents)
+        // A configured layout needs no list of paths (sorting thousands of them showed).
+        let layout = reader.configured ?? reader.layout(paths: headPaths.sorted() + mainFiles.map(\.path) + uncommitted.map(\.path), sample: contents)
         // A path is asked about several times (main's tree, the diff, the working tree): claim it once.
         var claims: [String: MigrationFolder.Claim] = [:]
         func claim(_ path: String) -> MigrationFolder.Claim {
@@ -261,14 +268,23 @@ public struct Inspector {
         }
 
         // main's versions, as a PostgreSQL target sees them (other dialects and undo files aside).
-        let mainClaims = mainFiles.compactMap { migrationFile($0.path) }.filter { $0.role == .up }
-        let mainVersions = Dictionary(grouping: reader.runs(mainClaims), by: \.version)
-        let mainGained = Set(mainChanges.filter { $0.status == .added || $0.status == .renamed || $0.status == .copied }
-            .compactMap { $0.newPath }.compactMap { migrationFile($0)?.version })
-        let newestKey = layout == .liquibase ? nil
+        // Claiming each of main's files is most of the inspection on a long history: done only
+        // when the branch brings something to compare with them.
+        lazy var mainVersions: [String: [MigrationFile]] = {
+            let mainClaims = mainFiles.compactMap { migrationFile($0.path) }.filter { $0.role == .up }
+            return Dictionary(grouping: reader.runs(mainClaims), by: \.version)
+        }()
+        // What main gained since the branch started.
+        lazy var mainGained: Result<Set<String>, any Error> = Result {
+            guard let mergeBase, let baseTip, mergeBase != baseTip else { return [] }
+            let changes = try repository.diff(from: mergeBase, to: baseTip, under: folder)
+            return Set(changes.filter { $0.status == .added || $0.status == .renamed || $0.status == .copied }
+                .compactMap { $0.newPath }.compactMap { migrationFile($0)?.version })
+        }
+        lazy var newestKey: VersionKey? = layout == .liquibase ? nil
             : mainVersions.values.flatMap { $0 }.filter { !$0.isRepeatable }.map { VersionKey($0.version) }.max()
         let branchNewest = candidates.filter { !$0.file.isRepeatable && $0.file.role == .up }.map { VersionKey($0.file.version) }.max()
-        let renumberAfter = [newestKey, branchNewest].compactMap { $0 }.max()?.version
+        lazy var renumberAfter: String? = [newestKey, branchNewest].compactMap { $0 }.max()?.version
 
         for (path, committed, unreadable) in unclaimed {
             if let unreadable {
@@ -314,7 +330,7 @@ public struct Inspector {
                         paths: downs.map(\.path)))
                     continue
                 }
-                let when = mainGained.contains(version) ? "main also gained version \(version) after the branch started" : "main already has version \(version)"
+                let when = try mainGained.get().contains(version) ? "main also gained version \(version) after the branch started" : "main already has version \(version)"
                 let fix = layout.map { layout in
                     ups.map { reader.renumbering($0.file.path, version: version, after: renumberAfter ?? version, layout: layout) }.joined(separator: " && ")
                 } ?? "renumber the branch's migration after main's newest"
@@ -351,7 +367,7 @@ public struct Inspector {
         }
 
         // Out of order: tools such as golang-migrate silently skip versions older than the newest applied.
-        if let newestKey {
+        if !migrations.isEmpty, let newestKey {
             let newestOnMain = newestKey.version
             for migration in migrations where !migration.isRepeatable && VersionKey(migration.version) < newestKey
                 && mainVersions[migration.version] == nil {

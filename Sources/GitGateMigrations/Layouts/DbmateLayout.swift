@@ -24,7 +24,7 @@ package struct DbmateLayout: LayoutRules {
     /// `^--\s*migrate:(up|down)(\s*$|\s+\S+)` per line, as dbmate matches it.
 
     private func markers(in contents: Data) -> [(direction: String, line: Int, start: Int, options: String)] {
-        contents.markers { line -> (String, String)? in
+        contents.markers(prefix: "--") { line -> (String, String)? in
             guard line.hasPrefix("--") else { return nil }
             let rest = line.dropFirst(2).drop { $0 == " " || $0 == "\t" }
             guard rest.hasPrefix("migrate:") else { return nil }

@@ -21,7 +21,7 @@ package struct GooseLayout: LayoutRules {
     }
 
     private func annotations(in contents: Data) -> [(keyword: String, line: Int, start: Int)] {
-        contents.markers { line -> String? in
+        contents.markers(prefix: "-- +goose ") { line -> String? in
             guard line.hasPrefix("-- +goose ") else { return nil }
             return line.dropFirst("-- +goose ".count).trimmingCharacters(in: .whitespaces).lowercased()
                 .split(whereSeparator: \.isWhitespace).joined(separator: " ")

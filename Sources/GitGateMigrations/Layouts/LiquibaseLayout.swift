@@ -19,12 +19,37 @@ package struct LiquibaseLayout: LayoutRules {
     package func recognizes(_ contents: Data) -> Bool { header(in: contents) != nil }
 
     private func header(in contents: Data) -> Int? {
-        guard let first = contents.lineRanges().first(where: { !contents.text($0.range).trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        guard let first = contents.firstLine(where: { range, _ in !Self.isBlank(contents, range) }) else { return nil }
+        if let bytes = Self.ascii(contents, first.range) { return Self.isHeader(bytes) ? first.number : nil }
         let words = contents.text(first.range).lowercased().trimmingCharacters(in: .whitespaces)
         guard words.hasPrefix("--") else { return nil }
         let rest = words.dropFirst(2).drop(while: \.isWhitespace)
         guard rest.hasPrefix("liquibase") else { return nil }
         return rest.dropFirst("liquibase".count).drop(while: \.isWhitespace).hasPrefix("formatted") ? first.number : nil
+    }
+
+    // Most first lines are ASCII: read them as bytes (Foundation's trimming goes through NSString).
+    // Foundation's `.whitespaces` is tab and space in ASCII; `Character.isWhitespace` adds \n, \v, \f, \r.
+
+    private static func ascii(_ contents: Data, _ range: Range<Int>) -> [UInt8]? {
+        let bytes = [UInt8](contents[(contents.startIndex + range.lowerBound)..<(contents.startIndex + range.upperBound)])
+        return bytes.allSatisfy { $0 < 0x80 } ? bytes : nil
+    }
+
+    private static func isBlank(_ contents: Data, _ range: Range<Int>) -> Bool {
+        guard let bytes = ascii(contents, range) else { return contents.text(range).trimmingCharacters(in: .whitespaces).isEmpty }
+        return bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+
+    /// `--liquibase formatted` after optional spaces or tabs, any case, whitespace allowed between the words.
+    private static func isHeader(_ line: [UInt8]) -> Bool {
+        let lowered = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        var rest = lowered.drop { $0 == 0x20 || $0 == 0x09 }
+        guard rest.starts(with: "--".utf8) else { return false }
+        rest = rest.dropFirst(2).drop { [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20].contains($0) }
+        guard rest.starts(with: "liquibase".utf8) else { return false }
+        rest = rest.dropFirst("liquibase".utf8.count).drop { [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20].contains($0) }
+        return rest.starts(with: "formatted".utf8)
     }
 
     package func parts(of file: MigrationFile, contents: Data, sibling: (String) -> Data?) -> Result<[MigrationPart], LayoutProblem> {

@@ -10,14 +10,19 @@ struct JSONReader {
     /// The SQL the tree was parsed from, to restore negative integer constants.
     private let source: UnsafeBufferPointer<UInt8>
     private var index = 0
-    // Shared scratch stacks: each object and array is built with one exact-size allocation.
-    private var fieldStack: [Node.Field] = []
-    private var itemStack: [Node] = []
+    // Shared scratch stacks: each object and array is built with one exact-size allocation, its
+    // elements moved (not copied and released) out of the stack.
+    private var fieldStack = Scratch<Node.Field>()
+    private var itemStack = Scratch<Node>()
 
     /// Reads the single JSON value in `buffer`, a tree parsed from `source`.
     static func read(_ buffer: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>) throws -> Node {
         guard let base = buffer.baseAddress else { throw Malformed(offset: 0) }
         var reader = JSONReader(base: base, count: buffer.count, source: source)
+        defer {
+            reader.fieldStack.free()
+            reader.itemStack.free()
+        }
         let value = try reader.value()
         reader.skipWhitespace()
         guard reader.index == reader.count else { throw Malformed(offset: reader.index) }
@@ -81,8 +86,7 @@ struct JSONReader {
                 index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                var fields = Array(fieldStack[base...])
-                fieldStack.removeSubrange(base...)
+                var fields = fieldStack.take(from: base)
                 restoreNegativeInteger(&fields)
                 return .object(fields)
             default:
@@ -108,8 +112,7 @@ struct JSONReader {
                 index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                let items = Array(itemStack[base...])
-                itemStack.removeSubrange(base...)
+                let items = itemStack.take(from: base)
                 return .array(items)
             default:
                 throw Malformed(offset: index)
@@ -240,5 +243,49 @@ struct JSONReader {
             value = value << 4 | UInt32(digit)
         }
         return value
+    }
+}
+
+/// A stack of values in one manually managed buffer: `take(from:)` moves the top elements into
+/// an array of their exact size. `free()` must be called once, at the end.
+private struct Scratch<Element> {
+    private var start: UnsafeMutablePointer<Element>?
+    private var capacity = 0
+    private(set) var count = 0
+
+    mutating func append(_ element: Element) {
+        if count == capacity {
+            let grown = Swift.max(64, capacity * 2)
+            let buffer = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+            if let start {
+                buffer.moveInitialize(from: start, count: count)
+                start.deallocate()
+            }
+            start = buffer
+            capacity = grown
+        }
+        (start! + count).initialize(to: element)
+        count += 1
+    }
+
+    /// The elements from `base` up, in order, removed from the stack.
+    mutating func take(from base: Int) -> [Element] {
+        let taken = count - base
+        guard taken > 0, let start else { return [] }
+        let elements = [Element](unsafeUninitializedCapacity: taken) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: start + base, count: taken)
+            initialized = taken
+        }
+        count = base
+        return elements
+    }
+
+    mutating func free() {
+        guard let start else { return }
+        start.deinitialize(count: count)
+        start.deallocate()
+        self.start = nil
+        count = 0
+        capacity = 0
     }
 }

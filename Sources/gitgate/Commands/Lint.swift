@@ -44,6 +44,10 @@ struct Lint: ParsableCommand {
     @Argument(help: ArgumentHelp("Migration files or folders, in the order they run.", valueName: "path"))
     var paths: [String] = []
 
+    /// The options that take a value, as typed (`--format=json` carries its own): the paths are
+    /// every other argument that does not start with `-` (Invocation.lintWithPaths).
+    static let optionsWithValues: Set<String> = ["-C", "--directory", "--format", "--target", "--explain"]
+
     @Flag(help: "List the rules, their default severity and what each catches, then exit.")
     var rules = false
 
