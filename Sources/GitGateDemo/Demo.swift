@@ -167,28 +167,16 @@ public final class Demo: @unchecked Sendable {
             let where_ = (directory as NSString).lastPathComponent
             say(style.dim("  \(where_)$ ") + ([display ?? program] + arguments.map(quote)).joined(separator: " "))
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-        process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_MERGE_AUTOEDIT"] = "no"
         if !style.colors { environment["NO_COLOR"] = "1" }
-        process.environment = environment
-        // One pipe for both streams keeps their order and cannot deadlock on a full second pipe.
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (status, output) = try Subprocess.run(program, arguments, in: directory, environment: environment)
         if show {
             let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .newlines)
             if !text.isEmpty { say(text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")) }
         }
-        return process.terminationStatus
+        return status
     }
 
     private func quote(_ argument: String) -> String {

@@ -92,22 +92,11 @@ package enum MergeTrailers {
     }
 
     private static func git(_ arguments: [String], in directory: String, environment: [String: String]) -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        // Woken by the exit itself: `waitUntilExit` polls a run loop in 50 ms steps on Linux,
-        // which was most of this hook's time in every merge.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch { return (127, "\(error)") }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        exited.wait()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        do {
+            let (status, output) = try Subprocess.run("git", arguments, in: directory, environment: environment)
+            return (status, String(decoding: output, as: UTF8.self))
+        } catch {
+            return (127, "\(error)")
+        }
     }
 }
