@@ -23,7 +23,10 @@ import TestSupport
         // The plan before apply, the rollback plan after it, the log, and the merge's trailers.
         let plan = try #require(text.range(of: "Rollback plan (newest first"))
         let rollback = try #require(text.range(of: "Dry run: roll back on production"))
-        let trailers = try #require(text.range(of: "Gitgate-Verified: production 002,003 (applied by "))
+        // One "(applied by …)" group, or one per migration when they were applied in different seconds.
+        let trailers = try #require(text.range(of: "Gitgate-Verified: production 002,003 ("))
+        let trailerLine = text[trailers.lowerBound...].prefix { $0 != "\n" }
+        #expect(trailerLine.contains("applied by Demo Developer <dev@example.com>"), "\(trailerLine)")
         #expect(refused.lowerBound < plan.lowerBound && plan.lowerBound < ready.lowerBound)
         #expect(ready.lowerBound < rollback.lowerBound && rollback.lowerBound < trailers.lowerBound)
         #expect(trailers.lowerBound < closed.lowerBound)
